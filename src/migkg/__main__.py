@@ -1,0 +1,3 @@
+from migkg.cli import main
+
+main()

@@ -1,0 +1,167 @@
+"""The `migkg` command: a thin layer over the modules that do the work."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from migkg import __version__
+from migkg.errors import MigkgError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class MigkgGroup(click.Group):
+    """Turn every MigkgError into one line on stderr and its exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except MigkgError as exc:
+            err_console.print(f"migkg: {exc}", markup=False, highlight=False, soft_wrap=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=MigkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="migkg")
+def main() -> None:
+    """migkg: a knowledge graph of migration governance, with sources.
+
+    Where migrant categories overlap and where institutional mandates leave people
+    unprotected (Peru first).
+    """
+
+
+@main.command()
+def info() -> None:
+    """Files loaded, triples per file, classes, individuals per class, sources cited."""
+    from migkg.info import describe
+    from migkg.store import load_default_graph
+
+    summary = describe(load_default_graph())
+    files = Table(title="Files loaded", show_footer=True)
+    files.add_column("file", footer="total")
+    files.add_column("triples", justify="right", footer=str(sum(n for _, n in summary.files)))
+    for name, n in summary.files:
+        files.add_row(name, str(n))
+    console.print(files)
+    console.print(
+        f"merged graph: {summary.triples} triples; ontology: {summary.classes} classes, {summary.properties} properties"
+    )
+    individuals = Table(title="Individuals per class")
+    individuals.add_column("class")
+    individuals.add_column("individuals", justify="right")
+    for cls, n in summary.individuals_per_class:
+        individuals.add_row(cls, str(n))
+    console.print(individuals)
+    sources = Table(title="Sources cited (dcterms:source links)")
+    sources.add_column("source")
+    sources.add_column("title")
+    sources.add_column("links", justify="right")
+    for iri, title, n in summary.sources_cited:
+        sources.add_row(iri, title, str(n))
+    console.print(sources)
+
+
+@main.command()
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("report"),
+              show_default=True, help="Folder to write the summary into.")
+def run(output_dir: Path) -> None:
+    """The main job: load ontology and data, run OWL RL reasoning, write and print a summary."""
+    from migkg.run import main_job
+
+    result = main_job(output_dir, console)
+    if not result.consistent:
+        sys.exit(1)
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="How to list the catalogue.")
+def list_queries(fmt: str) -> None:
+    """List the saved query catalogue (name and summary)."""
+    import json
+
+    from migkg.queries import catalogue
+
+    entries = catalogue()
+    if fmt == "json":
+        click.echo(json.dumps([q.as_dict() for q in entries], ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"{len(entries)} saved queries")
+    table.add_column("name", no_wrap=True)
+    table.add_column("summary")
+    table.add_column("params")
+    for q in entries:
+        table.add_row(q.name, q.summary, ", ".join(p.name for p in q.params))
+    console.print(table)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    from migkg.queries import QueryError
+
+    params = {}
+    for item in values:
+        if "=" not in item:
+            raise QueryError(f"--param {item!r}: expected KEY=VALUE")
+        key, value = item.split("=", 1)
+        params[key.strip()] = value
+    return params
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Run your own .rq file instead of a saved query.")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="json is the W3C SPARQL 1.1 Query Results JSON format.")
+@click.option("--inferred", is_flag=True, help="Run over the OWL RL closure instead of the asserted graph.")
+@click.option("--endpoint", metavar="URL", help="Run against a remote SPARQL endpoint instead of the local graph.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="Local engine: the embedded pyoxigraph store, or rdflib (the reference).")
+def query(name, query_file, params, fmt, inferred, endpoint, engine) -> None:
+    """Run a saved query (by NAME) or your own (--file) and print the rows."""
+    from migkg import sparql
+    from migkg.queries import QueryError, find, load_query
+
+    if bool(name) == bool(query_file):
+        raise QueryError("give either a saved query NAME or --file PATH (see `migkg queries`)")
+    if endpoint and inferred:
+        raise QueryError("--inferred applies to the local graph; a remote endpoint answers from what it stores")
+    saved = load_query(query_file) if query_file else find(name)
+    bindings = saved.bindings(_parse_params(params))
+    if endpoint:
+        table = sparql.run_remote(endpoint, saved.text, bindings)
+    else:
+        from migkg.store import load_default_graph
+
+        graph = load_default_graph().graph
+        if inferred:
+            from migkg.reasoning import owl_rl_closure
+
+            graph = owl_rl_closure(graph).closure
+        if engine == "rdflib":
+            table = sparql.run_rdflib(graph, saved.text, bindings)
+        else:
+            table = sparql.run_oxigraph(sparql.oxigraph_store(graph), saved.text, bindings)
+    if fmt == "json":
+        click.echo(sparql.to_json(table))
+    elif fmt in ("csv", "tsv"):
+        click.echo(sparql.to_delimited(table, "," if fmt == "csv" else "\t"), nl=False)
+    else:
+        out = Table(title=f"{saved.name}: {len(table)} rows")
+        for var in table.variables:
+            out.add_column(var)
+        for row in table.rows:
+            out.add_row(*("" if t is None else str(t) for t in row))
+        console.print(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,206 @@
+"""Running SPARQL: over rdflib (the reference), an embedded pyoxigraph store (fast), or a
+remote endpoint through SPARQLWrapper; and writing results as table, CSV, TSV or the W3C
+SPARQL 1.1 Query Results JSON format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.term import Node
+
+from migkg.errors import MigkgError
+
+
+class QueryFailed(MigkgError):
+    """The query could not be parsed or evaluated."""
+
+
+@dataclass
+class ResultTable:
+    variables: list[str]
+    rows: list[list[Node | None]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def as_tuples(self) -> list[tuple]:
+        """Rows as tuples of plain values, for comparing engines."""
+        return [tuple(None if v is None else v.n3() for v in row) for row in self.rows]
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+# --- rdflib ------------------------------------------------------------------------------
+
+def run_rdflib(graph: Graph, query: str, bindings: dict[Variable, Node] | None = None) -> ResultTable:
+    try:
+        result = graph.query(query, initBindings=bindings or {})
+    except Exception as exc:
+        raise QueryFailed(f"query failed: {_first_line(exc)}") from None
+    if result.type == "ASK":
+        return ResultTable(["ask"], [[Literal(bool(result.askAnswer))]])
+    if result.type != "SELECT":
+        raise QueryFailed("only SELECT and ASK queries can be run from the catalogue")
+    variables = [str(v) for v in result.vars]
+    return ResultTable(variables, [[row[i] for i in range(len(variables))] for row in result])
+
+
+# --- pyoxigraph --------------------------------------------------------------------------
+
+def _to_ox(term: Node):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def _from_ox(term) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value if term.datatype else None
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype) if datatype else None)
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def oxigraph_store(graph: Graph) -> ox.Store:
+    """An in-memory pyoxigraph store holding the same triples as ``graph``."""
+    store = ox.Store()
+    data = graph.serialize(format="nt", encoding="utf-8")
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def run_oxigraph(store: ox.Store, query: str, bindings: dict[Variable, Node] | None = None) -> ResultTable:
+    # pyoxigraph substitutes only projected variables, so parameters travel in a VALUES
+    # block of terms serialised by rdflib, as for a remote endpoint (see with_values_block).
+    try:
+        result = store.query(with_values_block(query, bindings or {}), use_default_graph_as_union=True)
+    except Exception as exc:
+        raise QueryFailed(f"query failed: {_first_line(exc)}") from None
+    if isinstance(result, bool):
+        return ResultTable(["ask"], [[Literal(result)]])
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryFailed("only SELECT and ASK queries can be run from the catalogue")
+    variables = [v.value for v in result.variables]
+    rows = [[_from_ox(solution[v]) for v in variables] for solution in result]
+    return ResultTable(variables, rows)
+
+
+# --- remote ------------------------------------------------------------------------------
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values_block(query: str, bindings: dict[Variable, Node]) -> str:
+    """The SPARQL protocol has no parameter binding, so bound terms travel in a VALUES block
+    at the start of the top-level WHERE group. Each term is serialised by rdflib (``n3()``),
+    which escapes quotes, backslashes and line breaks: a value can never end the term."""
+    if not bindings:
+        return query
+    match = _WHERE.search(query)
+    if match is None:
+        raise QueryFailed("cannot bind parameters: the query has no WHERE clause")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
+    return query[: match.end()] + block + query[match.end():]
+
+
+def run_remote(endpoint: str, query: str, bindings: dict[Variable, Node] | None = None,
+               timeout: float = 60.0) -> ResultTable:
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setReturnFormat(JSON)
+    client.setTimeout(int(timeout))
+    client.setQuery(with_values_block(query, bindings or {}))
+    try:
+        data = client.queryAndConvert()
+    except Exception as exc:
+        raise QueryFailed(f"{endpoint}: {_first_line(exc)}") from None
+    return from_sparql_json(data)
+
+
+# --- W3C SPARQL 1.1 Query Results JSON ---------------------------------------------------
+
+def _term_json(term: Node) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _term_from_json(cell: dict) -> Node:
+    kind = cell["type"]
+    if kind == "uri":
+        return URIRef(cell["value"])
+    if kind == "bnode":
+        return BNode(cell["value"])
+    lang = cell.get("xml:lang")
+    datatype = cell.get("datatype")
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        datatype = None
+    return Literal(cell["value"], lang=lang, datatype=URIRef(datatype) if datatype and not lang else None)
+
+
+def from_sparql_json(data: dict) -> ResultTable:
+    if "boolean" in data:
+        return ResultTable(["ask"], [[Literal(bool(data["boolean"]))]])
+    variables = list(data["head"]["vars"])
+    rows = [[_term_from_json(b[v]) if v in b else None for v in variables] for b in data["results"]["bindings"]]
+    return ResultTable(variables, rows)
+
+
+def to_json(table: ResultTable) -> str:
+    if table.variables == ["ask"] and len(table.rows) == 1 and isinstance(table.rows[0][0], Literal) \
+            and table.rows[0][0].datatype and str(table.rows[0][0].datatype).endswith("boolean"):
+        return json.dumps({"head": {}, "boolean": bool(table.rows[0][0].toPython())}, ensure_ascii=False)
+    bindings = [{v: _term_json(t) for v, t in zip(table.variables, row) if t is not None} for row in table.rows]
+    return json.dumps({"head": {"vars": table.variables}, "results": {"bindings": bindings}},
+                      ensure_ascii=False, indent=1)
+
+
+def _plain(term: Node | None) -> str:
+    return "" if term is None else str(term)
+
+
+def to_delimited(table: ResultTable, delimiter: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(table.variables)
+    for row in table.rows:
+        writer.writerow([_plain(t).replace("\t", " ").replace("\n", " ") if delimiter == "\t" else _plain(t)
+                         for t in row])
+    return buffer.getvalue()

@@ -1,0 +1,98 @@
+"""Every entry point runs as a real subprocess (a console script that imports a deleted
+module must fail here, not in a user's hands), and the wheel carries the knowledge files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def run(args, cwd=None, env=None, timeout=300):
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("command", [[str(BIN / "migkg"), "--help"], [sys.executable, "-m", "migkg", "--help"]],
+                         ids=["console-script", "python-m"])
+def test_help(command):
+    result = run(command)
+    assert result.returncode == 0, result.stderr
+    assert "migration governance" in result.stdout
+    for sub in ("info", "run"):
+        assert sub in result.stdout
+
+
+def test_version():
+    result = run([str(BIN / "migkg"), "--version"])
+    assert result.returncode == 0
+    assert "0.1.0" in result.stdout
+
+
+def test_info_lists_files_classes_and_sources(tmp_path):
+    result = run([str(BIN / "migkg"), "info"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "ontology/migkg.ttl" in out and "data/sources.ttl" in out
+    assert "mkg:MigrantCategory" in out
+    assert "Blouin & Button (2018)" in out
+
+
+def test_run_writes_summary_and_says_where(tmp_path):
+    out_dir = tmp_path / "out"
+    result = run([str(BIN / "migkg"), "run", "-o", str(out_dir)], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = out_dir / "summary.md"
+    assert summary.is_file()
+    assert str(summary.resolve()) in result.stdout.replace("\n", "")
+    text = summary.read_text()
+    assert "Consistent under OWL RL: yes" in text
+
+
+def test_run_is_deterministic(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        assert run([str(BIN / "migkg"), "run", "-o", str(d)]).returncode == 0
+    assert (a / "summary.md").read_bytes() == (b / "summary.md").read_bytes()
+
+
+def test_unknown_command_is_one_line_and_exit_2():
+    result = run([str(BIN / "migkg"), "no-such-command"])
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_wheel_carries_ontology_data_queries_and_shapes(tmp_path):
+    wheel_dir = tmp_path / "wheel"
+    built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                 str(wheel_dir), str(ROOT)])
+    assert built.returncode == 0, built.stderr
+    wheel = next(wheel_dir.glob("migkg-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for expected in ("migkg/_resources/ontology/migkg.ttl", "migkg/_resources/data/sources.ttl",
+                     "migkg/_resources/data/categories.ttl"):
+        assert expected in names
+    for part in ("queries", "validation"):
+        assert any(n.startswith(f"migkg/_resources/{part}/") for n in names), part
+
+    # Installed on its own (not the editable checkout), migkg works from any directory.
+    site = tmp_path / "site"
+    installed = run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)])
+    assert installed.returncode == 0, installed.stderr
+    env = dict(os.environ, PYTHONPATH=str(site))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    where = run([sys.executable, "-c", "from migkg import resources; print(resources.resource_root())"],
+                cwd=elsewhere, env=env)
+    assert where.returncode == 0, where.stderr
+    assert str(site) in where.stdout
+    info = run([sys.executable, "-m", "migkg", "info"], cwd=elsewhere, env=env)
+    assert info.returncode == 0, info.stderr
+    assert "data/categories.ttl" in info.stdout
