@@ -163,5 +163,31 @@ def query(name, query_file, params, fmt, inferred, endpoint, engine) -> None:
         console.print(out)
 
 
+@main.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True,
+              help="Report as grouped text, the SHACL report in Turtle, or JSON.")
+@click.option("--input-format", type=click.Choice(["turtle", "trig", "nt", "nquads", "json-ld", "xml"]),
+              help="RDF format of the files when their extension does not say.")
+def validate_command(files, fmt, input_format) -> None:
+    """Validate FILES (with the ontology and reference data) or, without files, the project's graph.
+
+    Exit 0 when the data conforms, 1 when it does not, 2 for unusable input.
+    """
+    import json
+
+    from migkg.validation import as_text, validate
+
+    outcome = validate(list(files) or None, input_format)
+    if fmt == "json":
+        click.echo(json.dumps({"conforms": outcome.conforms, "problems": [p.as_dict() for p in outcome.problems]},
+                              ensure_ascii=False, indent=1))
+    elif fmt == "turtle":
+        click.echo(outcome.report.serialize(format="turtle"))
+    else:
+        click.echo(as_text(outcome))
+    sys.exit(0 if outcome.conforms else 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
