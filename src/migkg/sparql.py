@@ -41,9 +41,30 @@ def _first_line(exc: Exception) -> str:
 
 # --- rdflib ------------------------------------------------------------------------------
 
+def _top_level_group_keys(algebra) -> list[Variable] | None:
+    """The GROUP BY variables of the outermost grouping (breadth-first, so a subquery's own
+    GROUP BY is not mistaken for it); None when the query has no explicit GROUP BY."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    queue = [algebra]
+    while queue:
+        node = queue.pop(0)
+        if isinstance(node, CompValue):
+            if node.name == "Group":
+                keys = node.get("expr")
+                return [k for k in keys if isinstance(k, Variable)] if keys else None
+            queue.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            queue.extend(node)
+    return None
+
+
 def run_rdflib(graph: Graph, query: str, bindings: dict[Variable, Node] | None = None) -> ResultTable:
+    from rdflib.plugins.sparql import prepareQuery
+
     try:
-        result = graph.query(query, initBindings=bindings or {})
+        prepared = prepareQuery(query)
+        result = graph.query(prepared, initBindings=bindings or {})
     except Exception as exc:
         raise QueryFailed(f"query failed: {_first_line(exc)}") from None
     if result.type == "ASK":
@@ -51,7 +72,14 @@ def run_rdflib(graph: Graph, query: str, bindings: dict[Variable, Node] | None =
     if result.type != "SELECT":
         raise QueryFailed("only SELECT and ASK queries can be run from the catalogue")
     variables = [str(v) for v in result.vars]
-    return ResultTable(variables, [[row[i] for i in range(len(variables))] for row in result])
+    rows = [[row[i] for i in range(len(variables))] for row in result]
+    # rdflib answers an explicit GROUP BY over zero solutions with one row of unbound keys;
+    # SPARQL 1.1 (section 11.2) gives no group, hence no row. Drop that phantom row.
+    keys = _top_level_group_keys(prepared.algebra)
+    if keys and all(str(k) in variables for k in keys):
+        positions = [variables.index(str(k)) for k in keys]
+        rows = [row for row in rows if any(row[i] is not None for i in positions)]
+    return ResultTable(variables, rows)
 
 
 # --- pyoxigraph --------------------------------------------------------------------------

@@ -1,0 +1,84 @@
+"""Every data file, one parametrized test each: it parses, every resource it describes is
+typed, labelled in English and Spanish, and cites a section of one of the five sources."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, RDFS, XSD, BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from migkg import resources
+from migkg.store import parse_file
+
+from .conftest import MKG
+
+DATA_FILES = resources.data_files()
+SOURCE_DOCUMENTS = {
+    "https://w3id.org/migkg/id/source/blouin-button-2018",
+    "https://w3id.org/migkg/id/source/mieux-peru-2018-en",
+    "https://w3id.org/migkg/id/source/mieux-peru-2018-es",
+    "https://w3id.org/migkg/id/source/mieux-latin-america",
+    "https://w3id.org/migkg/id/source/iom-mgi-peru-2019",
+}
+EXEMPT_TYPES = {URIRef(MKG + "SourceDocument"), URIRef(MKG + "SourceSection")}
+DATE_PROPERTIES = [URIRef(MKG + p) for p in ("startDate", "endDate", "adoptionDate", "periodStart", "periodEnd")]
+DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear}
+
+
+def described(g):
+    return {s for s in g.subjects(RDF.type, None) if isinstance(s, URIRef)}
+
+
+def test_data_files_cover_every_subject():
+    names = {str(p.relative_to(resources.part("data"))) for p in DATA_FILES}
+    for expected in ("sources.ttl", "categories.ttl", "places.ttl", "peru/institutions.ttl", "peru/instruments.ttl",
+                     "peru/mandates.ttl", "peru/coordination.ttl", "peru/overlaps-and-cases.ttl",
+                     "peru/statistics.ttl", "peru/gaps.ttl", "peru/governance-assessment.ttl",
+                     "international/conventions.ttl", "international/capacity-building.ttl"):
+        assert expected in names
+
+
+@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: str(p.relative_to(resources.part("data"))))
+class TestDataFile:
+    def test_parses_and_has_no_blank_nodes(self, path):
+        g = parse_file(path)
+        assert len(g) > 0
+        # Blank nodes would make exports non-deterministic and remote loads non-idempotent.
+        assert not any(isinstance(n, BNode) for t in g for n in t)
+
+    def test_every_resource_has_one_english_and_one_spanish_label(self, path):
+        g = parse_file(path)
+        bad = []
+        for s in described(g):
+            langs = sorted(lab.language or "" for lab in g.objects(s, RDFS.label))
+            if langs != ["en", "es"]:
+                bad.append((str(s), langs))
+        assert bad == []
+
+    def test_every_resource_cites_a_section_of_the_five_sources(self, path, graph):
+        g = parse_file(path)
+        bad = []
+        for s in described(g):
+            if any((s, RDF.type, t) in g for t in EXEMPT_TYPES):
+                continue
+            sections = list(g.objects(s, DCTERMS.source))
+            if not sections:
+                bad.append(f"{s}: no dcterms:source")
+            for section in sections:
+                document = graph.value(section, DCTERMS.isPartOf)
+                if str(document) not in SOURCE_DOCUMENTS:
+                    bad.append(f"{s}: {section} is not a section of the five sources")
+        assert bad == []
+
+    def test_literals_are_well_typed_and_dates_keep_their_precision(self, path):
+        g = parse_file(path)
+        bad = [(str(s), str(p), str(o)) for s, p, o in g if isinstance(o, Literal) and o.ill_typed]
+        for prop in DATE_PROPERTIES:
+            bad += [(str(s), str(prop), f"{o} ({o.datatype})") for s, o in g.subject_objects(prop)
+                    if not isinstance(o, Literal) or o.datatype not in DATE_TYPES]
+        assert bad == []
+
+
+def test_translated_labels_are_marked_with_a_language(graph):
+    marked = set(graph.objects(None, URIRef(MKG + "labelTranslatedInto")))
+    assert marked <= {Literal("es"), Literal("en")}
