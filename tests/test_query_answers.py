@@ -284,3 +284,15 @@ def test_no_cell_gathers_the_whole_graph(ask, name):
         for value in row.values():
             if isinstance(value, str):
                 assert len(value.split("; ")) <= 40, f"{name}: a cell lists {len(value.split('; '))} values"
+
+
+def test_instruments_as_of_a_date(ask):
+    # 002 fn 20-23 and 004: the Migration Act and DS 017-2017-IN (June 2017) exist by mid-2017; the
+    # second PTP window (DS 023-2017-IN) was published on 29 July 2017 and the third (DS 001-2018-IN)
+    # in 2018, so neither counts on 30 June 2017; both count by the end of 2018.
+    mid_2017 = {r["instrument"] for r in ask("instruments-as-of", asOf="2017-06-30")}
+    assert {PE + "ld-1350", PE + "ds-017-2017-in", PE + "law-27891"} <= mid_2017
+    assert PE + "ds-023-2017-in" not in mid_2017 and PE + "ds-001-2018-in" not in mid_2017
+    end_2018 = {r["instrument"] for r in ask("instruments-as-of", asOf="2018-12-31")}
+    assert {PE + "ds-023-2017-in", PE + "ds-001-2018-in", PE + "rs-117-2018-migraciones"} <= end_2018
+    assert {r["instrument"] for r in ask("instruments-as-of")} >= end_2018

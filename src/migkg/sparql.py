@@ -135,7 +135,19 @@ def run_oxigraph(store: ox.Store, query: str, bindings: dict[Variable, Node] | N
     if not isinstance(result, ox.QuerySolutions):
         raise QueryFailed("only SELECT and ASK queries can be run from the catalogue")
     variables = [v.value for v in result.variables]
-    rows = [[_from_ox(solution[v]) for v in variables] for solution in result]
+    # Large answers repeat the same terms (categories, labels, dates) many times: convert each
+    # distinct term once. Building an rdflib Literal parses its value, which dominates otherwise.
+    converted: dict = {}
+
+    def term(t):
+        if t is None:
+            return None
+        node = converted.get(t)
+        if node is None:
+            node = converted[t] = _from_ox(t)
+        return node
+
+    rows = [[term(solution[v]) for v in variables] for solution in result]
     return ResultTable(variables, rows)
 
 
