@@ -177,3 +177,13 @@ def test_hostile_parameter_values_cannot_change_the_query(hostile):
     assert [str(r[0]) for r in sparql.run_oxigraph(sparql.oxigraph_store(g), query, bindings).rows] == ["urn:s"]
     text = sparql.with_values_block(query, bindings)
     assert text.count("VALUES") == 1 and "UNION" not in text.split("VALUES")[0]
+
+
+def test_table_for_reading_hides_iris_that_have_a_label_and_uses_prefixes():
+    table = sparql.ResultTable(
+        ["institution", "institutionLabel", "framework", "note"],
+        [[URIRef("https://w3id.org/migkg/id/pe/migraciones"), Literal("MIGRACIONES", lang="en"),
+          URIRef("https://w3id.org/migkg/id/pe/victim-assistance-framework-tip"), None]])
+    columns, cells = table.for_reading({"pe": "https://w3id.org/migkg/id/pe/"})
+    assert columns == ["institutionLabel", "framework", "note"]
+    assert cells == [["MIGRACIONES", "pe:victim-assistance-framework-tip", ""]]

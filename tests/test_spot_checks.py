@@ -176,7 +176,7 @@ FACTS = [
      '?a a mkg:CapacityBuildingAction ; mkg:beneficiaryCountry place:paraguay ; mkg:expertOrigin place:netherlands , place:spain ; '
      'mkg:hasActivity ?act . ?act mkg:place place:asuncion ; mkg:startDate "2012-04"^^xsd:gYearMonth ; mkg:activityType mkg:Training .'),
     ("003 MERCOSUR", "the MERCOSUR action supported the Parliament of the MERCOSUR with Austrian experts",
-     "?a a mkg:CapacityBuildingAction ; mkg:beneficiaryOrganisation int:mercosur ; mkg:partnerInstitution int:parlasur ; mkg:expertOrigin place:austria ."),
+     "?a a mkg:CapacityBuildingAction ; mkg:beneficiaryOrganisation int:mercosur ; mkg:partnerInstitution int:mercosur-parliament ; mkg:expertOrigin place:austria ."),
     ("004 3.1", "Peru is an observer at the Regional Conference on Migration (Puebla Process)",
      "?m a org:Membership ; org:organization int:puebla-process ; org:member pe:state ; org:role mkg:ObserverRole ."),
     ("004 3.1", "Peru has a bilateral agreement recognising driving licences with the Republic of Korea",
