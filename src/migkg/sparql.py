@@ -33,6 +33,25 @@ class ResultTable:
         """Rows as tuples of plain values, for comparing engines."""
         return [tuple(None if v is None else v.n3() for v in row) for row in self.rows]
 
+    def for_reading(self, namespaces: dict[str, str]) -> tuple[list[str], list[list[str]]]:
+        """Columns and cells for a person at a terminal: a column ``x`` is left out when ``xLabel``
+        is there to name it, and the remaining IRIs are written with the project's prefixes
+        (``pe:mre``). The machine formats (csv, tsv, json) keep every column and full IRIs."""
+        keep = [i for i, v in enumerate(self.variables) if f"{v}Label" not in self.variables]
+        by_length = sorted(namespaces.items(), key=lambda kv: -len(kv[1]))
+
+        def show(term) -> str:
+            if term is None:
+                return ""
+            text = str(term)
+            if isinstance(term, URIRef):
+                for prefix, iri in by_length:
+                    if text.startswith(iri) and len(text) > len(iri):
+                        return f"{prefix}:{text[len(iri):]}"
+            return text
+
+        return [self.variables[i] for i in keep], [[show(row[i]) for i in keep] for row in self.rows]
+
 
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
@@ -171,6 +190,16 @@ def with_values_block(query: str, bindings: dict[Variable, Node]) -> str:
     return query[: match.end()] + block + query[match.end():]
 
 
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_NOT_KEYWORDS = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside IRIs, strings and comments."""
+    match = _FORM.search(_NOT_KEYWORDS.sub(" ", query))
+    return match.group(1).upper() if match else "SELECT"
+
+
 def run_remote(endpoint: str, query: str, bindings: dict[Variable, Node] | None = None,
                timeout: float = 60.0) -> ResultTable:
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
@@ -180,6 +209,9 @@ def run_remote(endpoint: str, query: str, bindings: dict[Variable, Node] | None 
     client.setReturnFormat(JSON)
     client.setTimeout(int(timeout))
     client.setQuery(with_values_block(query, bindings or {}))
+    # SPARQLWrapper guesses the query form from the text and can take words in comments for it
+    # ("address" -> ADD, "described" -> DESCRIBE), then sends a SELECT as an update; say it.
+    client.queryType = query_form(query)
     try:
         data = client.queryAndConvert()
     except Exception as exc:
