@@ -1,13 +1,17 @@
 # migkg: two commands for a newcomer (see README.md):
 #   make run    set up .venv, install, run the main job and say where its output is
 #   make test   set up if needed and run the tests
+#   make release   write the graph in every format, with checksums, into dist/ (not committed)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test info clean
+DIST   ?= dist
+RELEASE_FILES := migkg.ttl migkg.nt migkg.jsonld migkg.rdf migkg.trig migkg.nq migkg-inferred.trig
+
+.PHONY: setup run test info release clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +29,22 @@ test: setup
 
 info: setup
 	$(BIN)/migkg info
+
+# Every file is written through a temporary file and renamed, and is the same bytes for the
+# same input, so SHA256SUMS only changes when the knowledge does.
+release: setup
+	mkdir -p $(DIST)
+	$(BIN)/migkg export --format ttl -o $(DIST)/migkg.ttl
+	$(BIN)/migkg export --format nt -o $(DIST)/migkg.nt
+	$(BIN)/migkg export --format jsonld -o $(DIST)/migkg.jsonld
+	$(BIN)/migkg export --format xml -o $(DIST)/migkg.rdf
+	$(BIN)/migkg export --format trig --graphs --shapes -o $(DIST)/migkg.trig
+	$(BIN)/migkg export --format nq --graphs --shapes -o $(DIST)/migkg.nq
+	$(BIN)/migkg export --format trig --graphs --inferred -o $(DIST)/migkg-inferred.trig
+	$(BIN)/python -c 'import hashlib, os, sys; os.chdir(sys.argv[1]); \
+	  print("".join(hashlib.sha256(open(f, "rb").read()).hexdigest() + "  " + f + "\n" for f in sys.argv[2:]), end="")' \
+	  $(DIST) $(RELEASE_FILES) > $(DIST)/SHA256SUMS.part && mv $(DIST)/SHA256SUMS.part $(DIST)/SHA256SUMS
+	@echo "release files and SHA256SUMS in $(DIST)/ (check with: cd $(DIST) && sha256sum -c SHA256SUMS)"
 
 clean:
 	rm -rf $(VENV) build dist report .pytest_cache

@@ -36,3 +36,18 @@ def graph(kg) -> Graph:
 @pytest.fixture(scope="session")
 def reasoning(kg):
     return owl_rl_closure(kg.graph)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    """A real `oxigraph serve` on a free 127.0.0.1 port, for one test module; stopped afterwards."""
+    from .servers import OxigraphServer, oxigraph_binary
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.fail("the `oxigraph` server is not installed: pip install -e '.[test]'")
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db", binary).start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -155,11 +156,14 @@ def query(name, query_file, params, fmt, inferred, endpoint, engine) -> None:
     elif fmt in ("csv", "tsv"):
         click.echo(sparql.to_delimited(table, "," if fmt == "csv" else "\t"), nl=False)
     else:
-        out = Table(title=f"{saved.name}: {len(table)} rows")
-        for var in table.variables:
-            out.add_column(var)
-        for row in table.rows:
-            out.add_row(*("" if t is None else str(t) for t in row))
+        from migkg.store import NAMESPACES
+
+        columns, cells = table.for_reading(NAMESPACES)
+        out = Table(title=f"{saved.name}: {len(table)} rows", show_lines=True)
+        for var in columns:
+            out.add_column(var, overflow="fold")
+        for row in cells:
+            out.add_row(*row)
         console.print(out)
 
 
@@ -187,6 +191,65 @@ def validate_command(files, fmt, input_format) -> None:
     else:
         click.echo(as_text(outcome))
     sys.exit(0 if outcome.conforms else 1)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "xml"]),
+              help="Output format (default: from the -o extension, else ttl).")
+@click.option("--inferred", is_flag=True, help="Add the OWL RL closure (with --graphs: in its own named graph).")
+@click.option("--graphs", is_flag=True, help="One named graph per source file (nq, trig, jsonld).")
+@click.option("--shapes", is_flag=True, help="Include the SHACL shapes from validation/.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (through a temporary file renamed at the end) instead of stdout.")
+def export_command(fmt, inferred, graphs, shapes, output) -> None:
+    """Export ontology and data (and shapes, closure) as one file; same input, same bytes."""
+    from migkg.export import check_output, export_bytes, format_for, write_atomically
+
+    fmt = format_for(output, fmt)
+    if output is not None:
+        check_output(output)
+    data = export_bytes(fmt, inferred=inferred, graphs=graphs, shapes=shapes)
+    if output is None:
+        stdout = click.get_binary_stream("stdout")
+        try:
+            stdout.write(data)
+            stdout.flush()
+        except BrokenPipeError:  # e.g. `migkg export | head`: the reader has all it wants
+            os._exit(0)
+        return
+    write_atomically(output, data)
+    click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
+
+
+@main.command("load")
+@click.option("--store", metavar="URL", help="SPARQL 1.1 Graph Store Protocol endpoint (e.g. Oxigraph's /store).")
+@click.option("--update", metavar="URL", help="SPARQL 1.1 Update endpoint (for the final MOVE; alone: the whole load).")
+@click.option("--query", "query_url", metavar="URL",
+              help="SPARQL query endpoint for the count check when loading with --update alone (default: the --update URL).")
+@click.option("--graph", "target", metavar="IRI", help="Target named graph (default: the default graph).")
+@click.option("--inferred", is_flag=True, help="Load the OWL RL closure instead of the asserted graph.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds to wait for each answer.")
+def load_command(store, update, query_url, target, inferred, timeout) -> None:
+    """Load the graph into a triple store, all or nothing, through a staging graph.
+
+    Credentials come from MIGKG_USER and MIGKG_PASSWORD, or a netrc file. Exit 2 on any failure,
+    with the target graph left as it was.
+    """
+    from migkg.load import Loader
+    from migkg.store import load_default_graph
+
+    loader = Loader(store=store, update=update, query=query_url, graph=target, timeout=timeout)
+    graph = load_default_graph().graph
+    if inferred:
+        from migkg.export import rdf_closure
+
+        graph = rdf_closure(graph)
+    result = loader.run(graph)
+    for warning in result.warnings:
+        err_console.print(f"migkg: warning: {warning}", markup=False, highlight=False, soft_wrap=True)
+    where = f"<{result.target}>" if result.target else "the default graph"
+    click.echo(f"loaded {result.triples} triples into {where} at {store or update} ({result.method})")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,299 @@
+"""`migkg load` and `migkg query --endpoint` against a real Oxigraph server on 127.0.0.1.
+
+- the load puts exactly the graph in the store, and every saved query gives the same rows
+  remotely (through `migkg query NAME --endpoint URL`) as locally;
+- a load that fails midway (a rejected request, a count mismatch, the server stopped
+  between staging and move) leaves the target graph exactly as it was;
+- wrong URL, refused connection, rejected credentials, 403, 5xx and timeouts give one line
+  and exit 2 from the real console script.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import BNode
+
+from migkg import sparql
+from migkg.cli import main
+from migkg.load import STAGING_PREFIX, LoadError, Loader, UpdateEndpoint, load
+from migkg.queries import catalogue, find
+
+from .servers import OxigraphServer, StatusServer, free_port, oxigraph_binary
+
+# rdflib's own code uses its deprecated ConjunctiveGraph API: not ours to fix.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+BIN = Path(sys.executable).parent
+TARGET = "urn:migkg:test:target"
+BEFORE = (b'<urn:migkg:test:s> <urn:migkg:test:p> "kept"@en .\n'
+          b'<urn:migkg:test:s> <urn:migkg:test:q> <urn:migkg:test:o> .\n')
+QUERY_NAMES = [q.name for q in catalogue()]
+
+
+def clean_env(home: Path, **extra: str) -> dict:
+    """No credentials, no netrc and no proxy from the developer's environment."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MIGKG_USER", "MIGKG_PASSWORD", "NETRC") and not k.lower().endswith("_proxy")}
+    env["HOME"] = str(home)
+    env.update(extra)
+    return env
+
+
+def staging_graphs(server: OxigraphServer) -> set[str]:
+    return {g for g in server.graph_names() if g.startswith(STAGING_PREFIX)}
+
+
+def state(server: OxigraphServer) -> tuple:
+    """The target graph's triples and the size of the default graph."""
+    target = sorted(server.get_graph(TARGET).decode().splitlines())
+    default = int(server.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"])
+    return target, default
+
+
+# --- a real load, then the saved queries remotely and locally ---------------------------
+
+@pytest.fixture(scope="module")
+def loaded(oxigraph_server, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    result = subprocess.run([str(BIN / "migkg"), "load", "--store", oxigraph_server.store,
+                             "--update", oxigraph_server.update_url],
+                            env=clean_env(home), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_load_puts_the_whole_graph_in_the_default_graph(loaded, oxigraph_server, graph):
+    assert f"loaded {len(graph)} triples into the default graph" in loaded.stdout
+    assert state(oxigraph_server)[1] == len(graph)
+    assert not staging_graphs(oxigraph_server)
+
+
+@pytest.fixture(scope="module")
+def local_store(graph):
+    return sparql.oxigraph_store(graph)
+
+
+def _rows(table: sparql.ResultTable, group_concat: bool) -> Counter:
+    """Rows as a multiset of value strings; a GROUP_CONCAT cell as the set of its '; ' parts
+    (the order inside a group is up to the engine)."""
+    rows = []
+    for row in table.rows:
+        cells = []
+        for term in row:
+            value = None if term is None else "_:" if isinstance(term, BNode) else str(term)
+            if group_concat and value and "; " in value:
+                value = tuple(sorted(value.split("; ")))
+            cells.append(value)
+        rows.append(tuple(cells))
+    return Counter(rows)
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_saved_query_same_rows_remote_and_local(name, loaded, oxigraph_server, local_store):
+    saved = find(name)
+    local = sparql.run_oxigraph(local_store, saved.text, saved.bindings())
+    result = CliRunner().invoke(main, ["query", name, "--endpoint", oxigraph_server.query_url, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    remote = sparql.from_sparql_json(json.loads(result.stdout))
+    assert remote.variables == local.variables
+    group_concat = "GROUP_CONCAT" in saved.text.upper()
+    assert _rows(remote, group_concat) == _rows(local, group_concat)
+
+
+def test_some_saved_queries_return_rows_remotely(loaded, oxigraph_server):
+    """Guard against comparing empty results only."""
+    table = sparql.run_remote(oxigraph_server.query_url, find("provenance").text, find("provenance").bindings())
+    assert len(table) > 0
+
+
+# --- all or nothing ----------------------------------------------------------------------
+
+def test_rejected_move_leaves_the_target_as_it_was(oxigraph_server, graph, monkeypatch):
+    oxigraph_server.put_graph(TARGET, BEFORE)
+    before = state(oxigraph_server)
+    original = UpdateEndpoint.update
+
+    def reject_move(self, text, what):
+        if text.startswith("MOVE"):
+            text = "MOVE " + text  # not SPARQL: the server answers 400
+        return original(self, text, what)
+
+    monkeypatch.setattr(UpdateEndpoint, "update", reject_move)
+    with pytest.raises(LoadError) as info:
+        load(graph, store=oxigraph_server.store, update=oxigraph_server.update_url, target=TARGET, timeout=30)
+    message = str(info.value)
+    assert "400 Bad Request" in message and "(moving the staging graph over <urn:migkg:test:target>)" in message
+    assert f"<{TARGET}> was left unchanged; the staging graph was removed" in message
+    assert state(oxigraph_server) == before
+    assert not staging_graphs(oxigraph_server)
+
+
+def test_count_mismatch_leaves_the_target_as_it_was(oxigraph_server, graph, monkeypatch):
+    oxigraph_server.put_graph(TARGET, BEFORE)
+    before = state(oxigraph_server)
+    original = Loader.upload
+    monkeypatch.setattr(Loader, "upload", lambda self, lines: original(self, lines[:-1]))  # one triple lost
+    with pytest.raises(LoadError) as info:
+        load(graph, store=oxigraph_server.store, update=oxigraph_server.update_url, target=TARGET, timeout=30)
+    assert f"count mismatch: the staging graph holds {len(graph) - 1} triples, expected {len(graph)}" \
+        in str(info.value)
+    assert "the staging graph was removed" in str(info.value)
+    assert state(oxigraph_server) == before
+    assert not staging_graphs(oxigraph_server)
+
+
+def test_insert_rejected_midway_leaves_the_target_as_it_was(oxigraph_server, graph, monkeypatch):
+    """SPARQL Update only: the third INSERT DATA chunk is rejected after two were stored."""
+    import migkg.load
+
+    oxigraph_server.put_graph(TARGET, BEFORE)
+    before = state(oxigraph_server)
+    monkeypatch.setattr(migkg.load, "CHUNK", 1000)
+    original = UpdateEndpoint.update
+    inserts = []
+
+    def reject_third_insert(self, text, what):
+        if text.startswith("INSERT DATA"):
+            inserts.append(text)
+            if len(inserts) == 3:
+                text = text.replace("INSERT DATA", "INSERT DATUM", 1)
+        return original(self, text, what)
+
+    monkeypatch.setattr(UpdateEndpoint, "update", reject_third_insert)
+    with pytest.raises(LoadError) as info:
+        load(graph, update=oxigraph_server.update_url, query=oxigraph_server.query_url, target=TARGET, timeout=30)
+    assert len(inserts) == 3
+    assert "(uploading to the staging graph)" in str(info.value)
+    assert "the staging graph was removed" in str(info.value)
+    assert state(oxigraph_server) == before
+    assert not staging_graphs(oxigraph_server)
+
+
+def test_update_only_load_into_a_named_graph(oxigraph_server, graph):
+    """The SPARQL Update path end to end (chunked INSERT DATA, COUNT, MOVE)."""
+    name = "urn:migkg:test:update-only"
+    result = load(graph, update=oxigraph_server.update_url, query=oxigraph_server.query_url, target=name)
+    assert result.triples == len(graph)
+    n = oxigraph_server.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")[0]["n"]["value"]
+    assert int(n) == len(graph)
+    assert not staging_graphs(oxigraph_server)
+
+
+def test_server_stopped_between_staging_and_move(tmp_path, graph, monkeypatch):
+    """The store goes away after the count check: the move is refused, the target is
+    untouched, and the message names the staging graph it could not remove."""
+    server = OxigraphServer(tmp_path / "db", oxigraph_binary()).start()
+    try:
+        server.put_graph(TARGET, BEFORE)
+        before = state(server)[0]
+        original = Loader.count
+
+        def count_then_stop(self):
+            n = original(self)
+            server.stop()
+            return n
+
+        monkeypatch.setattr(Loader, "count", count_then_stop)
+        with pytest.raises(LoadError) as info:
+            load(graph, store=server.store, update=server.update_url, target=TARGET, timeout=10)
+        message = str(info.value)
+        assert "connection refused (moving the staging graph over" in message
+        assert f"<{TARGET}> was left unchanged" in message
+        staging = re.search(r"the staging graph <([^>]+)> could not be removed", message).group(1)
+        server.start()  # the same data folder, on a new port
+        assert state(server)[0] == before
+        assert staging_graphs(server) == {staging}
+    finally:
+        server.stop()
+
+
+# --- one-line errors and exit 2 from the console script ----------------------------------
+
+def _scenarios(ox: OxigraphServer, status: StatusServer, home: Path) -> dict:
+    netrc = home / "netrc"
+    netrc.write_text("machine 127.0.0.1 login bob password from-netrc\n")
+    netrc.chmod(0o600)
+    creds = {"MIGKG_USER": "alice", "MIGKG_PASSWORD": "wrong"}
+    return {
+        "refused": (["--store", f"http://127.0.0.1:{free_port()}/store"], {}, "connection refused"),
+        "wrong-url": (["--store", ox.base + "/no-such-endpoint"], {}, "404 Not Found"),
+        "wrong-update-url": (["--update", ox.base + "/no-such-endpoint"], {}, "404 Not Found"),
+        "needs-credentials": (["--store", status.base + "/401/anonymous"], {},
+                              "401 Unauthorized: the store needs credentials"),
+        "rejected-credentials": (["--store", status.base + "/401/store"], creds,
+                                 "401 Unauthorized: the store rejected the credentials"),
+        "rejected-credentials-update": (["--update", status.base + "/401/update"], creds,
+                                        "401 Unauthorized: the store rejected the credentials"),
+        "rejected-netrc-credentials": (["--store", status.base + "/401/netrc"], {"NETRC": str(netrc)},
+                                       "401 Unauthorized: the store rejected the credentials"),
+        "forbidden": (["--store", status.base + "/403/store"], creds, "403 Forbidden"),
+        "server-error": (["--store", status.base + "/500/store"], {}, "server error 500"),
+        "server-error-update": (["--update", status.base + "/503/update"], {}, "server error 503"),
+        "timeout": (["--store", status.base + "/slow/store", "--timeout", "1"], {},
+                    "no answer within 1 s (timeout)"),
+        "not-a-url": (["--store", "localhost:7878/store"], {}, "is not an http:// or https:// URL"),
+        "credentials-in-url": (["--store", "http://u:p@127.0.0.1:1/store"], {}, "not in the URL"),
+        "no-endpoint": ([], {}, "give --store URL"),
+    }
+
+
+@pytest.fixture(scope="module")
+def failed_loads(oxigraph_server, tmp_path_factory):
+    """Every failing `migkg load`, run at once (each process spends most of its time loading
+    the graph), against Oxigraph, a status server and a closed port."""
+    home = tmp_path_factory.mktemp("home")
+    with StatusServer(slow_seconds=3) as status:
+        scenarios = _scenarios(oxigraph_server, status, home)
+        running = {name: subprocess.Popen([str(BIN / "migkg"), "load", *args], env=clean_env(home, **extra),
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                   for name, (args, extra, _) in scenarios.items()}
+        results = {name: (process, *process.communicate(timeout=300)) for name, process in running.items()}
+        seen = list(status.seen)
+    return scenarios, results, seen
+
+
+@pytest.mark.parametrize("name", ["refused", "wrong-url", "wrong-update-url", "needs-credentials",
+                                  "rejected-credentials", "rejected-credentials-update", "rejected-netrc-credentials",
+                                  "forbidden", "server-error", "server-error-update", "timeout", "not-a-url",
+                                  "credentials-in-url", "no-endpoint"])
+def test_failures_are_one_line_and_exit_2(failed_loads, name):
+    scenarios, results, _ = failed_loads
+    process, stdout, stderr = results[name]
+    expected = scenarios[name][2]
+    assert process.returncode == 2, stderr
+    assert stderr.startswith("migkg: ") and stderr.count("\n") == 1, stderr
+    assert "Traceback" not in stderr
+    assert expected in stderr
+    assert stdout == ""
+
+
+def test_credentials_travel_as_basic_auth(failed_loads):
+    """From the environment or the netrc file, as HTTP Basic after a credential-less GET
+    whose challenge says Basic (a Digest challenge would switch to Digest)."""
+    _, _, seen = failed_loads
+    sent: dict[str, set] = {}
+    for method, path, header in seen:
+        sent.setdefault(path.split("?")[0], set()).add((method, header))
+    alice = "Basic " + base64.b64encode(b"alice:wrong").decode()
+    bob = "Basic " + base64.b64encode(b"bob:from-netrc").decode()
+    assert sent["/401/anonymous"] == {("PUT", None)}
+    assert sent["/401/store"] == {("GET", None), ("PUT", alice)}
+    assert sent["/401/netrc"] == {("GET", None), ("PUT", bob)}
+    assert ("PUT", alice) in sent["/403/store"]
+    assert sent["/500/store"] == {("PUT", None)}  # no credentials configured, none sent
+    assert ("POST", alice) in sent["/401/update"]  # SPARQL Update through SPARQLWrapper
+
+
+def test_failed_loads_left_the_store_as_it_was(failed_loads, loaded, oxigraph_server, graph):
+    assert state(oxigraph_server)[1] == len(graph)
+    assert not staging_graphs(oxigraph_server)
