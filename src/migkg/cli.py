@@ -126,10 +126,17 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--endpoint", metavar="URL", help="Run against a remote SPARQL endpoint instead of the local graph.")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="Local engine: the embedded pyoxigraph store, or rdflib (the reference).")
-def query(name, query_file, params, fmt, inferred, endpoint, engine) -> None:
+@click.option("--allow-network", is_flag=True,
+              help="Let a local query fetch from the network (SERVICE, FROM, FROM NAMED); refused otherwise.")
+def query(name, query_file, params, fmt, inferred, endpoint, engine, allow_network) -> None:
     """Run a saved query (by NAME) or your own (--file) and print the rows."""
-    from migkg import sparql
+    from migkg import netguard, sparql
     from migkg.queries import QueryError, find, load_query
+
+    if not allow_network:
+        netguard.restrict_command([endpoint] if endpoint else [])
+    else:
+        netguard.default_timeout(60.0)  # rdflib's SERVICE calls have no timeout of their own
 
     if bool(name) == bool(query_file):
         raise QueryError("give either a saved query NAME or --file PATH (see `migkg queries`)")
@@ -148,9 +155,10 @@ def query(name, query_file, params, fmt, inferred, endpoint, engine) -> None:
 
             graph = owl_rl_closure(graph).closure
         if engine == "rdflib":
-            table = sparql.run_rdflib(graph, saved.text, bindings)
+            table = sparql.run_rdflib(graph, saved.text, bindings, allow_network=allow_network)
         else:
-            table = sparql.run_oxigraph(sparql.oxigraph_store(graph), saved.text, bindings)
+            table = sparql.run_oxigraph(sparql.oxigraph_store(graph), saved.text, bindings,
+                                        allow_network=allow_network)
     if fmt == "json":
         click.echo(sparql.to_json(table))
     elif fmt in ("csv", "tsv"):
@@ -171,16 +179,28 @@ def query(name, query_file, params, fmt, inferred, endpoint, engine) -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True,
               help="Report as grouped text, the SHACL report in Turtle, or JSON.")
-@click.option("--input-format", type=click.Choice(["turtle", "trig", "nt", "nquads", "json-ld", "xml"]),
+@click.option("--input-format", type=click.Choice(["turtle", "trig", "nt", "nquads", "json-ld", "xml", "trix"]),
               help="RDF format of the files when their extension does not say.")
-def validate_command(files, fmt, input_format) -> None:
+@click.option("--base", metavar="IRI", help="Base IRI for relative IRIs in FILES (refused without it).")
+@click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES",
+              help="Largest file accepted (default 256 MiB; env MIGKG_MAX_FILE_BYTES).")
+@click.option("--max-triples", type=click.IntRange(min=1), metavar="N",
+              help="Most triples per file (default 10,000,000; env MIGKG_MAX_TRIPLES).")
+@click.option("--max-depth", type=click.IntRange(min=1), metavar="N",
+              help="Deepest nesting of [ ] and ( ) (default 64; env MIGKG_MAX_DEPTH).")
+def validate_command(files, fmt, input_format, base, max_file_size, max_triples, max_depth) -> None:
     """Validate FILES (with the ontology and reference data) or, without files, the project's graph.
 
     Exit 0 when the data conforms, 1 when it does not, 2 for unusable input.
     """
     import json
 
+    from migkg import netguard, store
     from migkg.validation import as_text, validate
+
+    netguard.restrict_command()
+    store.configure(base=base, file_bytes=max_file_size, triples=max_triples, depth=max_depth)
+    click.get_current_context().call_on_close(store.reset_configuration)
 
     outcome = validate(list(files) or None, input_format)
     if fmt == "json":

@@ -5,9 +5,11 @@ SPARQL 1.1 Query Results JSON format."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -58,6 +60,73 @@ def _first_line(exc: Exception) -> str:
     return text[0] if text else type(exc).__name__
 
 
+# --- no fetching from local runs ---------------------------------------------------------
+
+class NetworkClauseRefused(QueryFailed):
+    """SERVICE, FROM, FROM NAMED or LOAD in a query run locally without --allow-network."""
+
+
+def _walk_parse_tree(node) -> list[str]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def term(item: CompValue, key: str) -> str:
+        value = OrderedDict.get(item, key)
+        if isinstance(value, (URIRef, Variable)):
+            return value.n3()
+        if isinstance(value, CompValue) and value.name == "pname":  # a prefixed name, as written
+            return f"{OrderedDict.get(value, 'prefix') or ''}:{OrderedDict.get(value, 'localname') or ''}"
+        return ""
+
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == "ServiceGraphPattern":
+                found.append(f"SERVICE {term(item, 'term')}".strip())
+            elif item.name == "DatasetClause":
+                found.append(f"FROM NAMED {term(item, 'named')}" if "named" in item else f"FROM {term(item, 'default')}")
+            elif item.name == "Load":
+                found.append(f"LOAD {term(item, 'iri')}".strip())
+            stack.extend(reversed(list(OrderedDict.values(item))))
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            stack.extend(reversed(list(item)))
+    return found
+
+
+_NETWORK_WORDS = re.compile(r"\b(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=256)
+def network_clauses(query: str) -> tuple[str, ...]:
+    """The clauses of ``query`` that would make a SPARQL engine fetch from the network, found
+    in rdflib's parse tree of the query (or of the update), not by matching words. A text that
+    neither parser accepts but that mentions SERVICE, FROM or LOAD outside IRIs, strings and
+    comments is refused too: it cannot be checked."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    for parse in (parseQuery, parseUpdate):
+        try:
+            tree = parse(query)
+        except Exception:
+            continue
+        return tuple(_walk_parse_tree(tree))
+    words = _NETWORK_WORDS.findall(_NOT_KEYWORDS.sub(" ", query))
+    return tuple(f"{w.upper()} (in a query that cannot be checked)" for w in words)
+
+
+def check_local(query: str, allow_network: bool = False) -> None:
+    """Refuse SERVICE, FROM, FROM NAMED and LOAD in a query run locally, unless allowed."""
+    if allow_network:
+        return
+    found = network_clauses(query)
+    if found:
+        raise NetworkClauseRefused(f"{found[0]} refused: local queries do not fetch from the network "
+                                   f"(give --allow-network to allow it)")
+
+
 # --- rdflib ------------------------------------------------------------------------------
 
 def _top_level_group_keys(algebra) -> list[Variable] | None:
@@ -78,9 +147,11 @@ def _top_level_group_keys(algebra) -> list[Variable] | None:
     return None
 
 
-def run_rdflib(graph: Graph, query: str, bindings: dict[Variable, Node] | None = None) -> ResultTable:
+def run_rdflib(graph: Graph, query: str, bindings: dict[Variable, Node] | None = None,
+               allow_network: bool = False) -> ResultTable:
     from rdflib.plugins.sparql import prepareQuery
 
+    check_local(query, allow_network)
     try:
         prepared = prepareQuery(query)
         result = graph.query(prepared, initBindings=bindings or {})
@@ -142,7 +213,9 @@ def oxigraph_store(graph: Graph) -> ox.Store:
     return store
 
 
-def run_oxigraph(store: ox.Store, query: str, bindings: dict[Variable, Node] | None = None) -> ResultTable:
+def run_oxigraph(store: ox.Store, query: str, bindings: dict[Variable, Node] | None = None,
+                 allow_network: bool = False) -> ResultTable:
+    check_local(query, allow_network)
     # pyoxigraph substitutes only projected variables, so parameters travel in a VALUES
     # block of terms serialised by rdflib, as for a remote endpoint (see with_values_block).
     try:
