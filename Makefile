@@ -1,6 +1,6 @@
 # migkg: two commands for a newcomer (see README.md):
-#   make run    set up .venv, install, run the main job and say where its output is
-#   make test   set up if needed and run the tests
+#   make run    set up .venv, install, build the report (report/index.html) and say where it is
+#   make test   set up if needed (also Debian's chromium for the report's browser test) and run the tests
 #   make release   write the graph in every format, with checksums, into dist/ (not committed)
 
 PYTHON ?= python3
@@ -9,9 +9,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 DIST   ?= dist
+REPORT ?= report
+
+# The report's browser test drives Debian's Chromium (never a downloaded browser build).
+CHROMIUM     ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+APT_GET      := $(if $(filter 0,$(shell id -u)),,sudo )apt-get
 RELEASE_FILES := migkg.ttl migkg.nt migkg.jsonld migkg.rdf migkg.trig migkg.nq migkg-inferred.trig
 
-.PHONY: setup run test info release clean
+.PHONY: setup browser run test info release clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +27,18 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-run: setup
-	$(BIN)/migkg run
+# Installed only when missing (the file is the stamp); needs root or sudo and Debian's archive.
+$(CHROMIUM) $(CHROMEDRIVER):
+	DEBIAN_FRONTEND=noninteractive $(APT_GET) update -qq
+	DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core
 
-test: setup
+browser: $(CHROMIUM) $(CHROMEDRIVER)
+
+# The main job: load, reason, validate, run the query catalogue and write the report.
+run: setup
+	$(BIN)/migkg report -o $(REPORT)
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 info: setup
@@ -47,4 +61,4 @@ release: setup
 	@echo "release files and SHA256SUMS in $(DIST)/ (check with: cd $(DIST) && sha256sum -c SHA256SUMS)"
 
 clean:
-	rm -rf $(VENV) build dist report .pytest_cache
+	rm -rf $(VENV) build dist $(REPORT) .pytest_cache

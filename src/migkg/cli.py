@@ -81,6 +81,47 @@ def run(output_dir: Path) -> None:
         sys.exit(1)
 
 
+@main.command("report")
+@click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=Path("report"),
+              show_default=True, help="Folder to write the report into (replaced as a whole; not committed).")
+def report_command(output_dir: Path) -> None:
+    """Build the graph (load, reason, validate), run the query catalogue and write the report:
+    index.html (and index.es.html), report.md, pictures, and the ontology documentation.
+
+    Exit 0 when the graph is consistent and conforms, 1 when it does not (the report is still
+    written and shows why), 2 when the report cannot be written.
+    """
+    from migkg.report import ReportError, build_report
+
+    try:
+        result = build_report(output_dir, console)
+    except MigkgError:
+        raise
+    except OSError as exc:
+        raise ReportError(f"cannot write the report: {exc.strerror or exc}"
+                          + (f": {exc.filename}" if getattr(exc, "filename", None) else "")) from None
+    except Exception as exc:  # a bug or a query that changed shape: one line all the same
+        detail = (str(exc).strip().splitlines() or [""])[0]
+        raise ReportError(f"the report could not be built: {type(exc).__name__}: {detail}") from None
+    console.print(
+        f"{result.triples} triples ({result.inferred} inferred); "
+        f"OWL RL {'consistent' if result.consistent else 'INCONSISTENT'}; "
+        f"SHACL {'conforms' if result.conforms else 'does not conform'} "
+        f"({result.violations} violations, {result.warnings} warnings)", highlight=False, soft_wrap=True)
+    console.print(
+        f"{result.overlaps} overlaps and {result.gaps} documented gaps found; "
+        f"{result.empty_cells} of {result.cells} cells of the mandate matrix empty", highlight=False, soft_wrap=True)
+    console.print(f"{len(result.files)} files, {result.bytes} bytes; report written to:", highlight=False,
+                  soft_wrap=True)
+    click.echo(str(result.index))
+    if not (result.consistent and result.conforms):
+        err_console.print("migkg: the graph " + ("is inconsistent under OWL RL" if not result.consistent
+                                                 else f"does not conform to the SHACL shapes ({result.violations} "
+                                                      f"violations)") + "; the report's validation section shows why",
+                          markup=False, highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
 @main.command("queries")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="How to list the catalogue.")
@@ -188,7 +229,9 @@ def query(name, query_file, params, fmt, inferred, endpoint, engine, allow_netwo
               help="Most triples per file (default 10,000,000; env MIGKG_MAX_TRIPLES).")
 @click.option("--max-depth", type=click.IntRange(min=1), metavar="N",
               help="Deepest nesting of [ ] and ( ) (default 64; env MIGKG_MAX_DEPTH).")
-def validate_command(files, fmt, input_format, base, max_file_size, max_triples, max_depth) -> None:
+@click.option("--engine", type=click.Choice(["pyshacl", "turbo"]), default="pyshacl", show_default=True,
+              help="SHACL engine: pySHACL (the reference) or pyshacl-turbo (optional extra `fast`; an error if missing).")
+def validate_command(files, fmt, input_format, base, max_file_size, max_triples, max_depth, engine) -> None:
     """Validate FILES (with the ontology and reference data) or, without files, the project's graph.
 
     Exit 0 when the data conforms, 1 when it does not, 2 for unusable input.
@@ -202,7 +245,7 @@ def validate_command(files, fmt, input_format, base, max_file_size, max_triples,
     store.configure(base=base, file_bytes=max_file_size, triples=max_triples, depth=max_depth)
     click.get_current_context().call_on_close(store.reset_configuration)
 
-    outcome = validate(list(files) or None, input_format)
+    outcome = validate(list(files) or None, input_format, engine=engine)
     if fmt == "json":
         click.echo(json.dumps({"conforms": outcome.conforms, "problems": [p.as_dict() for p in outcome.problems]},
                               ensure_ascii=False, indent=1))

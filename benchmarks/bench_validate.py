@@ -1,0 +1,183 @@
+"""Time `migkg validate` on synthetic case registers of 1k, 10k and 100k cases.
+
+For each size: generate the register (benchmarks/generate_cases.py) as N-Triples in a temporary
+directory, run `migkg validate --format json` as a subprocess and measure its wall time and peak
+memory (ru_maxrss of the child), with each requested engine. Beside it, in a child process too:
+  - plain pySHACL with inference="none" on the same merged graph (register + reference data +
+    ontology scaffold): the reference; migkg's results must equal it, as sets of
+    (focus node, path, constraint component, value, severity) restricted to the register's focus
+    nodes (plus the ill-typed literals migkg reports itself, which pySHACL also flags);
+  - plain pySHACL with inference="owlrl" on the merged graph (the naive way), only for sizes up to
+    --naive-max cases, because it does not finish within 10 minutes beyond that.
+
+Usage: python benchmarks/bench_validate.py [--sizes 1000,10000,100000] [--engines pyshacl,turbo]
+           [--naive-max 1000] [--reference-max 1000] [--timeout 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate_cases  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def run_child(args: list[str], timeout: float) -> tuple[float, float, subprocess.CompletedProcess | None]:
+    """Run a child, return (wall seconds, peak MiB, completed process or None on timeout).
+    Peak memory is that of this child alone: each is run from a fresh intermediate process."""
+    wrapper = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        f"    p = subprocess.run(sys.argv[1:], capture_output=True, timeout={timeout})\n"
+        "    rc, out, err = p.returncode, p.stdout.decode(), p.stderr.decode()\n"
+        "except subprocess.TimeoutExpired:\n"
+        "    rc, out, err = None, '', 'timeout'\n"
+        "wall = time.perf_counter() - t\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "sys.stdout.write(json.dumps({'rc': rc, 'wall': wall, 'peak': peak, 'out': out, 'err': err}))\n"
+    )
+    p = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True)
+    info = json.loads(p.stdout)
+    if info["rc"] is None:
+        return info["wall"], info["peak"], None
+    return info["wall"], info["peak"], subprocess.CompletedProcess(args, info["rc"], info["out"], info["err"])
+
+
+REFERENCE = r'''
+import json, logging, sys
+logging.disable(logging.CRITICAL)
+from pyshacl import validate
+from rdflib import Graph
+from migkg.validation import ontology_scaffold, reference_graph, result_tuples, shapes_graph
+path, inference, out = sys.argv[1], sys.argv[2], sys.argv[3]
+data = Graph()
+data.parse(path, format="nt")
+focus = set(data.subjects())
+data += reference_graph()
+data += ontology_scaffold()
+_, report, _ = validate(data, shacl_graph=shapes_graph(), inference=inference, advanced=True, allow_warnings=True,
+                        **({"inplace": True} if inference == "none" else {}))
+rows = sorted(json.dumps([str(x) if not isinstance(x, tuple) else repr(x) for x in t])
+              for t in result_tuples(report) if t[0] in focus)
+open(out, "w").write("\n".join(rows))
+print(len(rows))
+'''
+
+MIGKG_TUPLES = r'''
+import json, logging, sys
+logging.disable(logging.CRITICAL)
+from migkg import store
+from migkg.validation import _Parsed, result_tuples, validate
+import migkg.validation as v
+path, engine, out = sys.argv[1], sys.argv[2], sys.argv[3]
+store.configure(file_bytes=1 << 40)
+focus = set()
+original = v._Parsed.__init__
+def keep(self, path, prefixes, subjects, *rest):
+    focus.update(subjects)
+    original(self, path, prefixes, subjects, *rest)
+v._Parsed.__init__ = keep
+outcome = validate([path], engine=engine)
+rows = sorted(json.dumps([str(x) if not isinstance(x, tuple) else repr(x) for x in t])
+              for t in result_tuples(outcome.report) if t[0] in focus)
+open(out, "w").write("\n".join(rows))
+'''
+
+
+def fmt_row(label: str, wall: float | None, peak: float | None, triples: int | str, results: int | str) -> str:
+    w = f"{wall:8.1f} s" if wall is not None else "       -  "
+    m = f"{peak:8.0f} MiB" if peak is not None else "        -   "
+    return f"  {label:<34} {w} {m}  {triples!s:>10} triples  {results!s:>8} results"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--engines", default="pyshacl,turbo")
+    parser.add_argument("--naive-max", type=int, default=1000,
+                        help="largest size for plain pySHACL with inference='owlrl' (default 1000)")
+    parser.add_argument("--reference-max", type=int, default=1000,
+                        help="largest size for plain pySHACL with inference='none' (the equality check)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds before a run is abandoned")
+    parser.add_argument("--keep", type=Path, help="write the registers here instead of a temporary directory")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    engines = [e for e in args.engines.split(",") if e]
+    migkg = str(BIN / "migkg")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        for n in sizes:
+            register = work / f"cases-{n}.nt"
+            triples = generate_cases.write(n, register)
+            defective = generate_cases.defective_people(n)
+            print(f"{n} cases: {triples} triples, {len(defective)} defective records ({register.stat().st_size >> 20} MiB)")
+            engine_results: dict[str, set] = {}
+            for engine in engines:
+                out = work / f"migkg-{engine}-{n}.json"
+                wall, peak, p = run_child([migkg, "validate", "--engine", engine, "--format", "json",
+                                           "--max-file-size", str(1 << 40), str(register)], args.timeout)
+                if p is None:
+                    print(fmt_row(f"migkg validate --engine {engine}", wall, peak, triples, f"timeout>{args.timeout:.0f}s"))
+                    continue
+                if p.returncode not in (0, 1):
+                    print(fmt_row(f"migkg validate --engine {engine}", wall, peak, triples, "error"))
+                    print("    " + (p.stderr.strip().splitlines() or ["?"])[-1])
+                    continue
+                problems = json.loads(p.stdout)["problems"]
+                out.write_text(p.stdout)
+                people = {f"{generate_cases.CASES}{q['focus'].split('synthetic/')[-1].split('/')[0].lstrip('<')}"
+                          .rstrip(">") for q in problems if q["severity"] == "Violation"}
+                engine_results[engine] = {(q["focus"], q["path"], q["component"], q["value"], q["severity"])
+                                          for q in problems}
+                found = people == set(defective)
+                print(fmt_row(f"migkg validate --engine {engine}", wall, peak, triples, len(problems))
+                      + f"  defective persons found exactly: {found}")
+            if len(engine_results) > 1:
+                values = list(engine_results.values())
+                print(f"  engines agree on all problems: {all(v == values[0] for v in values)}")
+
+            for inference, limit in (("none", args.reference_max), ("owlrl", args.naive_max)):
+                label = f"plain pySHACL inference={inference!r}"
+                if n > limit:
+                    why = "--reference-max" if inference == "none" else "--naive-max"
+                    print(f"  {label:<34} skipped (>{limit} cases, {why}; would not finish in {args.timeout:.0f} s)")
+                    continue
+                ref_out = work / f"reference-{inference}-{n}.txt"
+                wall, peak, p = run_child([sys.executable, "-c", REFERENCE, str(register), inference, str(ref_out)],
+                                          args.timeout)
+                if p is None or p.returncode != 0:
+                    status = f"timeout>{args.timeout:.0f}s" if p is None else "error"
+                    print(fmt_row(label, wall, peak, triples, status))
+                    continue
+                print(fmt_row(label, wall, peak, triples, p.stdout.strip()))
+                if inference == "none":
+                    reference = ref_out.read_text().splitlines()
+                    for engine in engines:
+                        check = work / f"check-{engine}-{n}.txt"
+                        cp = subprocess.run([sys.executable, "-c", MIGKG_TUPLES, str(register), engine, str(check)],
+                                            capture_output=True, text=True)
+                        if cp.returncode != 0:
+                            print(f"  --engine {engine} vs plain pySHACL: could not compare: "
+                                  f"{(cp.stderr.strip().splitlines() or ['?'])[-1]}")
+                            continue
+                        mine = check.read_text().splitlines()
+                        print(f"  --engine {engine} results == plain pySHACL (inference='none') results: "
+                              f"{mine == reference} ({len(mine)} vs {len(reference)} result tuples)")
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

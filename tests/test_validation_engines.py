@@ -1,0 +1,111 @@
+"""Differential tests: `migkg validate` must give exactly the results of plain pySHACL without
+inference on the same merged graph (new file + reference data + ontology scaffold), and the
+optional accelerated engine (pyshacl-turbo, extra `fast`) exactly those of the pySHACL engine.
+Compared as sets of (focus node, path, constraint component, value, severity), restricted to the
+focus nodes of the new file, on the fixtures of test_validation.py and a generated register."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pyshacl import validate as plain_pyshacl
+from rdflib import Graph
+
+import migkg.validation as v
+from migkg.store import parse_file
+
+from .conftest import ROOT
+from .test_validation import FIXTURES, INVALID, write
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate_cases  # noqa: E402
+
+HAS_TURBO = importlib.util.find_spec("pyshacl_turbo") is not None  # installed by the test extra
+BIN = Path(sys.executable).parent
+
+
+def plain_reference(path: Path) -> set:
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    new = parse_file(path)
+    focus = set(new.subjects())
+    data = Graph()
+    data += new
+    data += v.reference_graph()
+    data += v.ontology_scaffold()
+    _, report, _ = plain_pyshacl(data, shacl_graph=v.shapes_graph(), inference="none", advanced=True,
+                                 allow_warnings=True)
+    return {t for t in v.result_tuples(report) if t[0] in focus}
+
+
+def migkg_results(path: Path, engine: str) -> tuple[set, list]:
+    outcome = v.validate([path], engine=engine)
+    focus = set(parse_file(path).subjects())
+    return {t for t in v.result_tuples(outcome.report) if t[0] in focus}, [p.as_dict() for p in outcome.problems]
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("register") / "cases-100.nt"
+    generate_cases.write(100, path, invalid_share=0.2)
+    return path
+
+
+CASES = [("valid fixture", None)] + [(name, body) for name, body, _, _ in INVALID]
+
+
+def fixture_path(tmp_path, body) -> Path:
+    return FIXTURES / "valid-new-decree.ttl" if body is None else write(tmp_path, body)
+
+
+@pytest.mark.parametrize("name,body", CASES, ids=[c[0] for c in CASES])
+def test_pyshacl_engine_equals_plain_pyshacl_on_fixtures(tmp_path, name, body):
+    path = fixture_path(tmp_path, body)
+    mine, _ = migkg_results(path, "pyshacl")
+    assert mine == plain_reference(path)
+
+
+def test_pyshacl_engine_equals_plain_pyshacl_on_a_register(register):
+    mine, problems = migkg_results(register, "pyshacl")
+    assert mine and mine == plain_reference(register)
+    people = {p["focus"].strip("<>").split("/assignment")[0] for p in problems if p["severity"] == "Violation"}
+    assert people == set(generate_cases.defective_people(100, invalid_share=0.2))
+
+
+@pytest.mark.parametrize("name,body", CASES, ids=[c[0] for c in CASES])
+def test_turbo_engine_equals_pyshacl_engine_on_fixtures(tmp_path, name, body):
+    path = fixture_path(tmp_path, body)
+    assert migkg_results(path, "turbo") == migkg_results(path, "pyshacl")
+
+
+def test_turbo_engine_equals_pyshacl_engine_on_a_register(register):
+    turbo = migkg_results(register, "turbo")
+    assert turbo[0] and turbo == migkg_results(register, "pyshacl")
+
+
+def test_unknown_or_missing_engine_is_one_line_and_exit_2(tmp_path):
+    path = write(tmp_path, "")
+    p = subprocess.run([BIN / "migkg", "validate", "--engine", "nope", path], capture_output=True, text=True)
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    if not HAS_TURBO:
+        p = subprocess.run([BIN / "migkg", "validate", "--engine", "turbo", path], capture_output=True, text=True)
+        assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1 and "pyshacl-turbo" in p.stderr
+
+
+def test_turbo_without_pyshacl_turbo_is_an_error_not_a_silent_fallback(tmp_path, monkeypatch):
+    from migkg.errors import InputError
+
+    monkeypatch.setattr(v, "turbo_available", lambda: False)
+    with pytest.raises(InputError, match="pyshacl-turbo is not installed"):
+        v.validate([write(tmp_path, "")], engine="turbo")
+
+
+def test_turbo_engine_equals_pyshacl_engine_on_the_projects_own_graph():
+    # This caught pyshacl-turbo comparing sh:in ( "en" ) unequal to "en" read from an Oxigraph store.
+    turbo, reference = v.validate(None, engine="turbo"), v.validate(None, engine="pyshacl")
+    assert [p.as_dict() for p in turbo.problems] == [p.as_dict() for p in reference.problems]
+    assert v.result_tuples(turbo.report) == v.result_tuples(reference.report)
