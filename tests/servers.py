@@ -192,3 +192,123 @@ class StatusServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+# --- a pass-through that misbehaves on cue ---------------------------------------------
+
+class Fault:
+    """What the proxy does, once, to the first request that ``matches(method, path, body)``:
+
+    - ``status``: answer with that status (and ``Retry-After`` when given), not forwarding;
+    - ``commit_then_hang``: forward the request (the store carries it out), then say nothing
+      for ``seconds`` so that the client times out;
+    - ``hang_then_drop``: say nothing for ``seconds``, then close without forwarding.
+    """
+
+    def __init__(self, matches, status: int | None = None, retry_after: str | None = None,
+                 commit_then_hang: float | None = None, hang_then_drop: float | None = None):
+        self.matches = matches
+        self.status = status
+        self.retry_after = retry_after
+        self.commit_then_hang = commit_then_hang
+        self.hang_then_drop = hang_then_drop
+        self.used = False
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    server: "_ProxyServer"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        text = body.decode("utf-8", "replace")
+        if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            text = " ".join(v for values in urllib.parse.parse_qs(text).values() for v in values)
+        with self.server.lock:
+            fault = next((f for f in self.server.faults if not f.used and f.matches(self.command, self.path, text)),
+                         None)
+            if fault is not None:
+                fault.used = True
+            self.server.seen.append((time.monotonic(), self.command, self.path, text))
+        if fault is not None and fault.hang_then_drop is not None:
+            time.sleep(fault.hang_then_drop)
+            self.close_connection = True
+            return
+        if fault is not None and fault.status is not None:
+            payload = f"status {fault.status} from the test proxy\n".encode()
+            self.send_response(fault.status)
+            if fault.retry_after is not None:
+                self.send_header("Retry-After", fault.retry_after)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() in ("content-type", "accept", "authorization")}
+        status, answer_headers, payload = _forward(self.command, self.server.upstream + self.path, body or None,
+                                                   headers)
+        if fault is not None and fault.commit_then_hang is not None:
+            time.sleep(fault.commit_then_hang)
+            self.close_connection = True
+            return
+        self.send_response(status)
+        for key in ("Content-Type", "WWW-Authenticate", "Retry-After"):
+            if answer_headers.get(key):
+                self.send_header(key, answer_headers[key])
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_PUT = do_POST = do_DELETE = _answer
+
+
+def _forward(method: str, url: str, data: bytes | None, headers: dict):
+    assert urllib.parse.urlsplit(url).hostname == HOST, url
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with _OPENER.open(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+class _ProxyServer(ThreadingHTTPServer):
+    daemon_threads = True
+    upstream: str
+    faults: list
+    seen: list
+    lock: threading.Lock
+
+
+class FaultyProxy:
+    """In front of ``upstream`` (e.g. an OxigraphServer's base URL), on 127.0.0.1."""
+
+    def __init__(self, upstream: str, faults: list[Fault]):
+        self.httpd = _ProxyServer((HOST, 0), _ProxyHandler)
+        self.httpd.upstream = upstream
+        self.httpd.faults = faults
+        self.httpd.seen = []
+        self.httpd.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.httpd.server_address[1]}"
+
+    @property
+    def seen(self) -> list:
+        """(monotonic time, method, path, body or form values) of every request, in order."""
+        return list(self.httpd.seen)
+
+    def __enter__(self) -> "FaultyProxy":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -297,3 +297,168 @@ def test_credentials_travel_as_basic_auth(failed_loads):
 def test_failed_loads_left_the_store_as_it_was(failed_loads, loaded, oxigraph_server, graph):
     assert state(oxigraph_server)[1] == len(graph)
     assert not staging_graphs(oxigraph_server)
+
+
+# --- retries that cannot duplicate, Retry-After, read before retrying, --cleanup ----------
+
+SMALL = """
+@prefix ex: <urn:migkg:test:> .
+ex:case ex:holds [ ex:category ex:asylum-seeker ; ex:from "2017" ] , [ ex:category ex:smuggled-migrant ] .
+ex:case ex:label "a case"@en .
+"""
+
+
+def small_graph():
+    from rdflib import Graph
+
+    return Graph().parse(data=SMALL, format="turtle")
+
+
+def named_graph(server: OxigraphServer, name: str) -> set[str]:
+    return set(server.get_graph(name).decode().splitlines()) - {""}
+
+
+def sent(proxy, method: str, needle: str) -> list:
+    return [row for row in proxy.seen if row[1] == method and needle in (row[2] + " " + row[3])]
+
+
+def test_skolemise_gives_the_same_iris_for_the_same_graph():
+    from migkg.load import skolemise
+
+    first, second = skolemise(small_graph()), skolemise(small_graph())  # different blank node labels
+    assert set(first) == set(second) and len(first) == len(small_graph())
+    terms = {t for triple in first for t in triple}
+    assert not any(isinstance(t, BNode) for t in terms)
+    assert len({t for t in terms if str(t).startswith("https://w3id.org/migkg/.well-known/genid/")}) == 2
+
+
+def test_retry_after_as_seconds_or_http_date():
+    from email.utils import format_datetime
+    from datetime import datetime, timedelta, timezone
+
+    from migkg.load import retry_after_seconds
+
+    assert retry_after_seconds("7") == 7.0
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= retry_after_seconds(later) <= 30
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: no wait
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_429_waits_as_long_as_retry_after_says(oxigraph_server):
+    from .servers import Fault, FaultyProxy
+
+    name = "urn:migkg:test:after-429"
+    staging_put = Fault(lambda m, p, b: m == "PUT" and "staging" in p, status=429, retry_after="1")
+    with FaultyProxy(oxigraph_server.base, [staging_put]) as proxy:
+        result = load(small_graph(), store=proxy.base + "/store", target=name, timeout=10)
+    puts = sent(proxy, "PUT", "staging")
+    assert staging_put.used and len(puts) == 2
+    assert puts[1][0] - puts[0][0] >= 1.0
+    assert len(result.retried) == 1 and "429 Too Many Requests" in result.retried[0]
+    assert len(named_graph(oxigraph_server, name)) == len(small_graph())
+    assert not staging_graphs(oxigraph_server)
+
+
+def test_retry_after_longer_than_max_wait_gives_up_in_one_line(oxigraph_server, tmp_path):
+    from .servers import Fault, FaultyProxy
+
+    name = "urn:migkg:test:after-429-too-long"
+    oxigraph_server.put_graph(name, BEFORE)
+    fault = Fault(lambda m, p, b: m == "PUT" and "staging" in p, status=429, retry_after="3600")
+    with FaultyProxy(oxigraph_server.base, [fault]) as proxy:
+        p = subprocess.run([str(BIN / "migkg"), "load", "--store", proxy.base + "/store", "--graph", name,
+                            "--max-wait", "5"], env=clean_env(tmp_path), capture_output=True, text=True, timeout=300)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
+    assert "429 Too Many Requests" in p.stderr
+    assert "the store asks to retry after 3600 s (Retry-After), more than --max-wait 5 s" in p.stderr
+    assert len(sent(proxy, "PUT", "staging")) == 1
+    assert named_graph(oxigraph_server, name) == set(BEFORE.decode().splitlines())
+    assert not staging_graphs(oxigraph_server)
+
+
+def test_move_carried_out_but_unanswered_is_not_sent_again(oxigraph_server):
+    """SPARQL Update: the store does the MOVE but the answer never comes; the loader reads the
+    staging graph (gone), concludes the move happened, and does not send it again."""
+    from .servers import Fault, FaultyProxy
+
+    name = "urn:migkg:test:move-unanswered"
+    oxigraph_server.put_graph(name, BEFORE)
+    fault = Fault(lambda m, p, b: m == "POST" and b.startswith("MOVE"), commit_then_hang=3)
+    with FaultyProxy(oxigraph_server.base, [fault]) as proxy:
+        result = load(small_graph(), update=proxy.base + "/update", query=proxy.base + "/query", target=name,
+                      timeout=1, sleep=lambda s: None)
+    assert fault.used and len(sent(proxy, "POST", "MOVE")) == 1
+    assert len(result.retried) == 1 and "no answer within 1 s (timeout)" in result.retried[0]
+    assert named_graph(oxigraph_server, name) == set(skolemised_lines(small_graph()))
+    assert not staging_graphs(oxigraph_server)
+
+
+def test_move_lost_before_the_store_is_sent_again(oxigraph_server):
+    """The MOVE never reaches the store: the staging graph is still full, so it is sent again."""
+    from .servers import Fault, FaultyProxy
+
+    name = "urn:migkg:test:move-lost"
+    fault = Fault(lambda m, p, b: m == "POST" and b.startswith("MOVE"), hang_then_drop=2)
+    with FaultyProxy(oxigraph_server.base, [fault]) as proxy:
+        load(small_graph(), update=proxy.base + "/update", query=proxy.base + "/query", target=name,
+             timeout=1, sleep=lambda s: None)
+    assert len(sent(proxy, "POST", "MOVE")) == 2
+    assert named_graph(oxigraph_server, name) == set(skolemised_lines(small_graph()))
+    assert not staging_graphs(oxigraph_server)
+
+
+def test_graph_store_move_carried_out_but_unanswered_is_not_sent_again(oxigraph_server):
+    from .servers import Fault, FaultyProxy
+
+    name = "urn:migkg:test:put-unanswered"
+    fault = Fault(lambda m, p, b: m == "PUT" and "target" not in p and "staging" not in p, commit_then_hang=3)
+    with FaultyProxy(oxigraph_server.base, [fault]) as proxy:
+        load(small_graph(), store=proxy.base + "/store", target=name, timeout=1, sleep=lambda s: None)
+    puts = [row for row in sent(proxy, "PUT", "") if "staging" not in row[2]]
+    assert fault.used and len(puts) == 1
+    assert named_graph(oxigraph_server, name) == set(skolemised_lines(small_graph()))
+    assert not staging_graphs(oxigraph_server)
+
+
+def test_insert_carried_out_but_unanswered_is_sent_again_without_duplicates(oxigraph_server):
+    """The chunk with the blank nodes is stored, the answer is lost, the loader sends it again:
+    with blank nodes it would now hold them twice and fail the count check; skolemised, once."""
+    from .servers import Fault, FaultyProxy
+
+    name = "urn:migkg:test:insert-unanswered"
+    fault = Fault(lambda m, p, b: m == "POST" and b.startswith("INSERT DATA"), commit_then_hang=3)
+    with FaultyProxy(oxigraph_server.base, [fault]) as proxy:
+        result = load(small_graph(), update=proxy.base + "/update", query=proxy.base + "/query", target=name,
+                      timeout=1, sleep=lambda s: None)
+    assert len(sent(proxy, "POST", "INSERT DATA")) == 2
+    assert result.triples == len(small_graph())
+    assert named_graph(oxigraph_server, name) == set(skolemised_lines(small_graph()))
+
+
+def skolemised_lines(graph) -> list[str]:
+    from migkg.load import ntriples, skolemise
+
+    return ntriples(skolemise(graph))
+
+
+def test_cleanup_removes_the_staging_graphs_a_crashed_load_left(oxigraph_server, tmp_path):
+    name = "urn:migkg:test:cleanup-target"
+    oxigraph_server.put_graph(name, BEFORE)
+    left = [STAGING_PREFIX + "crashed-1", STAGING_PREFIX + "crashed-2"]
+    for staging in left:
+        oxigraph_server.put_graph(staging, BEFORE)
+    p = subprocess.run([str(BIN / "migkg"), "load", "--cleanup", "--store", oxigraph_server.store,
+                        "--query", oxigraph_server.query_url], env=clean_env(tmp_path), capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["removed 2 staging graphs"] + [f"  <{g}>" for g in left]
+    assert not staging_graphs(oxigraph_server)
+    assert named_graph(oxigraph_server, name) == set(BEFORE.decode().splitlines())
+
+
+def test_cleanup_without_a_query_endpoint_is_one_line(tmp_path, oxigraph_server):
+    p = subprocess.run([str(BIN / "migkg"), "load", "--cleanup", "--store", oxigraph_server.store],
+                       env=clean_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1
+    assert "--cleanup needs a query endpoint" in p.stderr

@@ -288,31 +288,57 @@ def export_command(fmt, inferred, graphs, shapes, output) -> None:
 @click.option("--store", metavar="URL", help="SPARQL 1.1 Graph Store Protocol endpoint (e.g. Oxigraph's /store).")
 @click.option("--update", metavar="URL", help="SPARQL 1.1 Update endpoint (for the final MOVE; alone: the whole load).")
 @click.option("--query", "query_url", metavar="URL",
-              help="SPARQL query endpoint for the count check when loading with --update alone (default: the --update URL).")
+              help="SPARQL query endpoint for the count check with --update alone (default: the --update URL), "
+                   "and for finding staging graphs with --cleanup.")
 @click.option("--graph", "target", metavar="IRI", help="Target named graph (default: the default graph).")
 @click.option("--inferred", is_flag=True, help="Load the OWL RL closure instead of the asserted graph.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds to wait for each answer.")
-def load_command(store, update, query_url, target, inferred, timeout) -> None:
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Times to send a request again after a timeout, 429, or 503 with Retry-After.")
+@click.option("--max-wait", type=click.FloatRange(min=0), default=120.0, show_default=True,
+              help="Longest wait the store may ask for with Retry-After, in seconds (longer: give up).")
+@click.option("--cleanup", is_flag=True,
+              help="Load nothing: find and remove the staging graphs crashed loads left (not while a load runs).")
+def load_command(store, update, query_url, target, inferred, timeout, retries, max_wait, cleanup) -> None:
     """Load the graph into a triple store, all or nothing, through a staging graph.
 
     Credentials come from MIGKG_USER and MIGKG_PASSWORD, or a netrc file. Exit 2 on any failure,
     with the target graph left as it was.
     """
-    from migkg.load import Loader
+    from migkg.load import LoadError, Loader
+
+    if cleanup and (target or inferred):
+        raise LoadError("--cleanup loads nothing: leave out --graph and --inferred")
+    if query_url and not (update or cleanup):
+        raise LoadError("--query is used with --update (for the count check) or --cleanup; "
+                        "with --store the count comes from the Graph Store")
+    loader = Loader(store=store, update=update, query=query_url, graph=target, timeout=timeout, retries=retries,
+                    max_wait=max_wait)
+    if cleanup:
+        removed = loader.cleanup()
+        _report_retries(loader.retried)
+        click.echo(f"removed {len(removed)} staging graph{'s' if len(removed) != 1 else ''}"
+                   + "".join(f"\n  <{g}>" for g in removed))
+        return
     from migkg.store import load_default_graph
 
-    loader = Loader(store=store, update=update, query=query_url, graph=target, timeout=timeout)
     graph = load_default_graph().graph
     if inferred:
         from migkg.export import rdf_closure
 
         graph = rdf_closure(graph)
     result = loader.run(graph)
+    _report_retries(result.retried)
     for warning in result.warnings:
         err_console.print(f"migkg: warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     where = f"<{result.target}>" if result.target else "the default graph"
     click.echo(f"loaded {result.triples} triples into {where} at {store or update} ({result.method})")
+
+
+def _report_retries(lines: list[str]) -> None:
+    for line in lines:
+        err_console.print(f"migkg: retry: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,8 +8,7 @@ Two ways in, both standard:
 Every load goes through a fresh staging graph ``urn:migkg:staging:<uuid>``:
 
 1. upload: GSP ``PUT ?graph=staging`` (N-Triples), or ``INSERT DATA { GRAPH <staging> {…} }``
-   in chunks (triples with blank nodes travel together in one ``INSERT {…} WHERE {}``,
-   within which their labels denote the same nodes);
+   in chunks (no blank nodes are left: see skolemisation below);
 2. check: the store's triple count in the staging graph must equal the local count
    (GSP ``GET`` of the staging graph, or ``SELECT (COUNT(*) …)`` at ``--query``, which
    defaults to the ``--update`` URL);
@@ -18,7 +17,16 @@ Every load goes through a fresh staging graph ``urn:migkg:staging:<uuid>``:
    target graph, then ``DELETE`` of the staging graph.
 
 Any failure before or in the move leaves the target graph as it was and removes the
-staging graph (when the store can still be reached). Credentials come from the
+staging graph (when the store can still be reached).
+
+Retries cannot duplicate anything: blank nodes are skolemised first (deterministically, from
+the canonical form of the graph, into ``https://w3id.org/migkg/.well-known/genid/…``), so every
+request is idempotent (``INSERT DATA`` of ground triples, ``PUT``, ``DROP SILENT``). A request that
+got no answer (a timeout, a dropped connection) is retried after reading what the store holds:
+the move is not sent again when the staging graph is already gone (``MOVE``) or the target
+already holds exactly the graph (``PUT``). ``429 Too Many Requests`` and ``503`` with a
+``Retry-After`` wait as long as the store asks (up to ``--max-wait``). Staging graphs that a
+crashed load left behind are listed and removed by ``migkg load --cleanup``. Credentials come from the
 environment (``MIGKG_USER`` and ``MIGKG_PASSWORD``) or a netrc file (``$NETRC`` or
 ``~/.netrc``), never from arguments: HTTP Basic, or Digest when the server asks for it
 (Virtuoso's ``/sparql-auth`` and ``/sparql-graph-crud-auth``).
@@ -27,14 +35,17 @@ Every problem becomes one ``LoadError`` line (exit code 2).
 
 from __future__ import annotations
 
+import email.utils
 import http.client
 import netrc
 import os
 import re
 import socket
+import time
 import urllib.error
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -43,6 +54,8 @@ from rdflib import Graph
 from migkg.errors import MigkgError
 
 STAGING_PREFIX = "urn:migkg:staging:"
+SKOLEM_AUTHORITY = "https://w3id.org/migkg/"
+SKOLEM_PATH = ".well-known/genid/"  # RFC 7511 / RDF 1.1 §3.5 skolem IRIs
 CHUNK = 2000  # triples per INSERT DATA request (Virtuoso 7 refuses updates of ~800 kB)
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 RDF_TYPES = {
@@ -62,10 +75,36 @@ class LoadError(MigkgError):
 
     exit_code = 2
 
-    def __init__(self, message: str, answered: bool = True):
+    def __init__(self, message: str, answered: bool = True, transient: bool = False,
+                 retry_after: float | None = None):
         super().__init__(message)
         # False when a request may have reached the store but no answer came back.
         self.answered = answered
+        # True when the store asked us to come back later (429, or 503 with Retry-After).
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header: delay-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _asks_to_wait(code: int, headers) -> tuple[bool, float | None]:
+    """(transient?, seconds) for an HTTP error answer: 429 always, 503 when it says when."""
+    after = retry_after_seconds(headers.get("Retry-After") if headers is not None else None)
+    return code == 429 or (code == 503 and after is not None), after
 
 
 @dataclass
@@ -75,6 +114,7 @@ class LoadResult:
     staging: str
     method: str
     warnings: list[str] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)
 
 
 # --- arguments and credentials -----------------------------------------------------------
@@ -136,6 +176,8 @@ def _status_problem(code: int, reason: str, body: str | bytes | None, has_creden
         return "403 Forbidden: these credentials may not do this" if has_credentials else "403 Forbidden"
     if code == 404:
         return "404 Not Found: no such endpoint at this URL"
+    if code == 429:
+        return "429 Too Many Requests: the store asks to slow down"
     if code == 405:
         return "405 Method Not Allowed: this URL does not take this request (a query URL given as a Graph Store or update URL?)"
     head = f"{code} {reason}".strip()
@@ -226,27 +268,31 @@ class GraphStore:
         if response.status_code >= 400:
             problem = _status_problem(response.status_code, response.reason or "", response.text,
                                       self.credentials is not None)
-            raise LoadError(f"{self.url}: {problem} ({what})")
+            transient, after = _asks_to_wait(response.status_code, response.headers)
+            raise LoadError(f"{self.url}: {problem} ({what})", transient=transient, retry_after=after)
         return response
 
     def put(self, graph: str | None, payload: bytes, what: str) -> None:
         self.request("PUT", graph, what, data=payload, headers={"Content-Type": "application/n-triples"})
 
     def count(self, graph: str, what: str) -> int:
+        return len(self.fetch(graph, what))
+
+    def fetch(self, graph: str | None, what: str) -> Graph:
         response = self.request("GET", graph, what, ok_404=True,
                                 headers={"Accept": "application/n-triples, text/turtle;q=0.9, */*;q=0.1"})
         if response.status_code == 404:  # GSP: a graph that does not exist
-            return 0
+            return Graph()
         mime = response.headers.get("Content-Type", "application/n-triples").split(";")[0].strip().lower()
         fmt = RDF_TYPES.get(mime)
         if fmt is None:
-            raise LoadError(f"{self.url}: answered the staging graph as {mime!r}, not RDF ({what})")
+            raise LoadError(f"{self.url}: answered the graph as {mime!r}, not RDF ({what})")
         scratch = Graph()
         try:
             scratch.parse(data=response.content, format=fmt)
         except Exception as exc:  # the store's own serialisation did not parse
-            raise LoadError(f"{self.url}: cannot read the staging graph back as {mime}: {_first_line(str(exc))} ({what})") from None
-        return len(scratch)
+            raise LoadError(f"{self.url}: cannot read the graph back as {mime}: {_first_line(str(exc))} ({what})") from None
+        return scratch
 
     def delete(self, graph: str, what: str) -> None:
         self.request("DELETE", graph, what, ok_404=True)
@@ -322,7 +368,9 @@ class UpdateEndpoint:
                 raise LoadError(f"{url}: 414 URI Too Long ({what})") from None
             except urllib.error.HTTPError as exc:
                 body = exc.read() if hasattr(exc, "read") else b""
-                raise LoadError(f"{url}: {_status_problem(exc.code, exc.reason or '', body, credentials is not None)} ({what})") from None
+                transient, after = _asks_to_wait(exc.code, exc.headers)
+                raise LoadError(f"{url}: {_status_problem(exc.code, exc.reason or '', body, credentials is not None)} ({what})",
+                                transient=transient, retry_after=after) from None
             except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
                 problem, answered = _connection_problem(exc, self.timeout)
                 raise LoadError(f"{url}: {problem} ({what})", answered=answered) from None
@@ -334,6 +382,13 @@ class UpdateEndpoint:
 
     def update(self, text: str, what: str) -> None:
         self._run(text, what, is_update=True)
+
+    def select(self, text: str, what: str) -> list[dict]:
+        data = self._run(text, what, is_update=False)
+        try:
+            return data["results"]["bindings"]
+        except (KeyError, TypeError):
+            raise LoadError(f"{self.query_url}: the query gave no results table ({what})") from None
 
     def count(self, graph: str, what: str) -> int:
         try:
@@ -352,37 +407,79 @@ class UpdateEndpoint:
 
 # --- the load ----------------------------------------------------------------------------
 
+def skolemise(graph: Graph) -> Graph:
+    """The graph with every blank node replaced by a skolem IRI that depends only on the graph's
+    content (its canonical form, rdflib.compare's RGDA1), so that the same graph always gives
+    the same IRIs: a request sent twice stores each triple once."""
+    from rdflib import BNode
+    from rdflib.compare import to_canonical_graph
+
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    return to_canonical_graph(graph).skolemize(authority=SKOLEM_AUTHORITY, basepath=SKOLEM_PATH)
+
+
 def ntriples(graph: Graph) -> list[str]:
     data = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return [line for line in data.splitlines() if line.strip()]
+    return sorted(line for line in data.splitlines() if line.strip())
 
 
 def _chunks(lines: list[str], size: int) -> list[list[str]]:
-    """Chunks of N-Triples lines; all lines with a blank node stay in the first chunk,
-    because a blank node label only means the same node within one request."""
-    with_bnodes = [line for line in lines if "_:" in line]
-    rest = [line for line in lines if "_:" not in line]
-    chunks = [with_bnodes] if with_bnodes else []
-    chunks += [rest[i:i + size] for i in range(0, len(rest), size)]
-    return chunks or [[]]
+    return [lines[i:i + size] for i in range(0, len(lines), size)] or [[]]
 
 
 class Loader:
     """One all-or-nothing load. The steps are methods so that a test can make one fail."""
 
     def __init__(self, store: str | None = None, update: str | None = None, query: str | None = None,
-                 graph: str | None = None, timeout: float = 60.0):
+                 graph: str | None = None, timeout: float = 60.0, retries: int = 3, max_wait: float = 120.0,
+                 sleep=time.sleep):
         if not store and not update:
             raise LoadError("give --store URL (Graph Store Protocol) or --update URL (SPARQL Update), or both")
-        if query and not update:
-            raise LoadError("--query is used with --update (for the count check); with --store the count comes from the Graph Store")
         self.gsp = GraphStore(check_url(store, "--store"), timeout) if store else None
         self.sparql = None
+        self.lister = None  # a query endpoint, to find staging graphs (--cleanup)
         if update:
             self.sparql = UpdateEndpoint(check_url(update, "--update"), check_url(query or update, "--query"), timeout)
+            self.lister = self.sparql
+        elif query:
+            self.lister = UpdateEndpoint(check_url(query, "--query"), query, timeout)
         self.target = check_graph_iri(graph) if graph else None
         self.staging = STAGING_PREFIX + str(uuid.uuid4())
         self.staging_may_exist = False  # nothing to remove until a request may have created it
+        self.retries = retries
+        self.max_wait = max_wait
+        self.sleep = sleep
+        self.retried: list[str] = []  # one line per retry, for the user
+
+    def _persist(self, action, what: str, settled=None):
+        """Run ``action``; when the store asked to wait (429, 503 + Retry-After) or gave no
+        answer, wait and send it again, at most ``retries`` more times. After an unanswered
+        request, ``settled()`` first reads the store: True means the request was carried out."""
+        attempt = 0
+        while True:
+            try:
+                return action()
+            except LoadError as exc:
+                if not (exc.transient or not exc.answered):
+                    raise
+                if attempt >= self.retries:
+                    raise LoadError(f"{exc}; gave up after {attempt + 1} attempts (--retries {self.retries})",
+                                    answered=exc.answered) from None
+                wait = exc.retry_after if exc.retry_after is not None else min(2.0 ** attempt, self.max_wait)
+                if wait > self.max_wait:
+                    raise LoadError(f"{exc}; the store asks to retry after {wait:g} s (Retry-After), more than "
+                                    f"--max-wait {self.max_wait:g} s", answered=exc.answered) from None
+                self.retried.append(f"{what}: {exc}; retrying in {wait:g} s")
+                self.sleep(wait)
+                attempt += 1
+                if settled is not None and not exc.answered:
+                    try:
+                        if settled():
+                            return None
+                    except LoadError as unread:
+                        if unread.answered and not unread.transient:
+                            raise
 
     @property
     def target_label(self) -> str:
@@ -391,21 +488,17 @@ class Loader:
     # The steps ----------------------------------------------------------------------------
 
     def upload(self, lines: list[str]) -> None:
+        """Ground triples only (skolemised): sending a request again cannot duplicate anything."""
         what = "uploading to the staging graph"
         try:
             if self.gsp:
-                self.gsp.put(self.staging, ("\n".join(lines) + "\n").encode("utf-8"), what)
+                payload = ("\n".join(lines) + "\n").encode("utf-8")
+                self._persist(lambda: self.gsp.put(self.staging, payload, what), what)
                 self.staging_may_exist = True
                 return
             for chunk in _chunks(lines, CHUNK):
-                body = "\n".join(chunk)
-                if "_:" in body:
-                    # Blank nodes in a template with an empty WHERE: standard SPARQL 1.1, and
-                    # accepted by stores (Virtuoso 7) that refuse blank nodes in INSERT DATA.
-                    text = f"INSERT {{ GRAPH <{self.staging}> {{\n{body}\n}} }} WHERE {{}}"
-                else:
-                    text = f"INSERT DATA {{ GRAPH <{self.staging}> {{\n{body}\n}} }}"
-                self.sparql.update(text, what)
+                text = f"INSERT DATA {{ GRAPH <{self.staging}> {{\n" + "\n".join(chunk) + "\n} }"
+                self._persist(lambda: self.sparql.update(text, what), what)
                 self.staging_may_exist = True
         except LoadError as exc:
             # A request that got no answer may still have been carried out.
@@ -415,29 +508,71 @@ class Loader:
     def count(self) -> int:
         what = "counting the staging graph"
         if self.gsp:
-            return self.gsp.count(self.staging, what)
-        return self.sparql.count(self.staging, what)
+            return self._persist(lambda: self.gsp.count(self.staging, what), what)
+        return self._persist(lambda: self.sparql.count(self.staging, what), what)
 
     def move(self, lines: list[str]) -> list[str]:
-        """Replace the target graph with the staging graph in one request; warnings back."""
+        """Replace the target graph with the staging graph in one request; warnings back.
+        After a move that got no answer, the store is read before the move is sent again."""
         what = f"moving the staging graph over {self.target_label}"
+        expected = len(lines)
         if self.sparql:
             target = f"GRAPH <{self.target}>" if self.target else "DEFAULT"
-            self.sparql.update(f"MOVE GRAPH <{self.staging}> TO {target}", what)
+
+            def moved() -> bool:
+                # MOVE empties the staging graph, which held `expected` triples after the check.
+                reading = "reading the staging graph after an unanswered move"
+                left = self.gsp.count(self.staging, reading) if self.gsp else self.sparql.count(self.staging, reading)
+                if left == 0:
+                    return True
+                if left == expected:
+                    return False
+                raise LoadError(f"{self.sparql.query_url}: after an unanswered move the staging graph holds {left} "
+                                f"of {expected} triples: check {self.target_label}")
+
+            self._persist(lambda: self.sparql.update(f"MOVE GRAPH <{self.staging}> TO {target}", what), what,
+                          settled=moved)
             return []
-        self.gsp.put(self.target, ("\n".join(lines) + "\n").encode("utf-8"), what)
+        payload = ("\n".join(lines) + "\n").encode("utf-8")
+        wanted = set(Graph().parse(data=payload.decode("utf-8"), format="nt"))
+
+        def in_place() -> bool:
+            return set(self.gsp.fetch(self.target, f"reading {self.target_label} after an unanswered move")) == wanted
+
+        self._persist(lambda: self.gsp.put(self.target, payload, what), what, settled=in_place)
         try:
             self.drop_staging()
         except LoadError as exc:
             return [f"the load succeeded but the staging graph <{self.staging}> was not removed: {exc}"]
         return []
 
-    def drop_staging(self) -> None:
-        what = "removing the staging graph"
-        if self.gsp:
-            self.gsp.delete(self.staging, what)
+    def drop_staging(self, staging: str | None = None) -> None:
+        staging = staging or self.staging
+        what = f"removing the staging graph <{staging}>"
+        if self.sparql:
+            self._persist(lambda: self.sparql.update(f"DROP SILENT GRAPH <{staging}>", what), what)
         else:
-            self.sparql.update(f"DROP SILENT GRAPH <{self.staging}>", what)
+            self._persist(lambda: self.gsp.delete(staging, what), what)
+
+    def staging_graphs(self) -> list[str]:
+        """Staging graphs in the store (left by loads that crashed, or running now)."""
+        if self.lister is None:
+            raise LoadError("--cleanup needs a query endpoint to find the staging graphs: give --update URL or "
+                            "--query URL (the Graph Store Protocol cannot list graphs)")
+        what = "listing the staging graphs"
+        rows = self._persist(lambda: self.lister.select(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}', what), what)
+        return sorted(row["g"]["value"] for row in rows if "g" in row)
+
+    def cleanup(self) -> list[str]:
+        """Remove every staging graph; the ones removed, back. Do not run it during a load."""
+        found = self.staging_graphs()
+        for staging in found:
+            if self.sparql is None and self.gsp is None:
+                raise LoadError("--cleanup needs --store URL or --update URL to remove the staging graphs")
+            self.drop_staging(staging)
+        return found
 
     # The whole ----------------------------------------------------------------------------
 
@@ -451,6 +586,7 @@ class Loader:
         return "; the staging graph was removed"
 
     def run(self, graph: Graph) -> LoadResult:
+        graph = skolemise(graph)
         lines = ntriples(graph)
         expected = len(graph)
         method = ("Graph Store Protocol" if self.gsp else "SPARQL Update") + \
@@ -482,13 +618,13 @@ class Loader:
                 raise LoadError(f"load failed: {_first_line(str(exc)) or type(exc).__name__}; {state}{cleanup}") from None
             raise
         return LoadResult(triples=expected, target=self.target or "", staging=self.staging, method=method,
-                          warnings=warnings)
+                          warnings=warnings, retried=list(self.retried))
 
 
 def load(graph: Graph, store: str | None = None, update: str | None = None, query: str | None = None,
-         target: str | None = None, timeout: float = 60.0) -> LoadResult:
+         target: str | None = None, timeout: float = 60.0, **options) -> LoadResult:
     """Load ``graph`` into the store, all or nothing (see the module docstring)."""
-    return Loader(store=store, update=update, query=query, graph=target, timeout=timeout).run(graph)
+    return Loader(store=store, update=update, query=query, graph=target, timeout=timeout, **options).run(graph)
 
 
-__all__ = ["LoadError", "LoadResult", "Loader", "load", "credentials_for"]
+__all__ = ["LoadError", "LoadResult", "Loader", "load", "credentials_for", "skolemise", "retry_after_seconds"]
