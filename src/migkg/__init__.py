@@ -11,9 +11,20 @@ import logging
 # of their node (migkg validate), so the tracebacks are noise on stderr.
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
-from migkg.errors import MigkgError, InputError  # noqa: E402
-from migkg.store import KnowledgeGraph, load_default_graph  # noqa: E402
-
 __version__ = "0.1.0"
+
+# The package itself imports nothing heavy, so that the `migkg` command (migkg.entry) can catch
+# a Ctrl-C that arrives while rdflib and the rest are still being imported.
+_LAZY = {"MigkgError": "migkg.errors", "InputError": "migkg.errors", "KnowledgeGraph": "migkg.store",
+         "load_default_graph": "migkg.store"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'migkg' has no attribute {name!r}")
+
 
 __all__ = ["KnowledgeGraph", "load_default_graph", "MigkgError", "InputError", "__version__"]

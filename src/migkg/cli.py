@@ -26,6 +26,9 @@ class MigkgGroup(click.Group):
         except MigkgError as exc:
             err_console.print(f"migkg: {exc}", markup=False, highlight=False, soft_wrap=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:  # the finally blocks have removed temporary files by now
+            err_console.print("migkg: interrupted", markup=False, highlight=False)
+            sys.exit(130)
 
 
 @click.group(cls=MigkgGroup, context_settings={"help_option_names": ["-h", "--help"]})

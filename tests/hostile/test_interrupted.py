@@ -1,0 +1,90 @@
+"""Interrupted runs: `migkg export -o FILE` and `migkg report -o DIR`, killed (SIGKILL) or
+interrupted (Ctrl-C, SIGINT) at a range of moments, leave either the previous output or the
+whole new one, never a half-written file or folder; an interrupted run removes its temporary
+files (a killed one cannot, but it still leaves the previous output intact)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+
+import pytest
+
+from tests.hostile.helpers import MIGKG, files_in, run_migkg
+
+OLD = b"# the previous export, which an interrupted run must leave as it is\n"
+
+
+def run_and_stop(args: list[str], cwd, delay: float | None, sig: int) -> bool:
+    """Run migkg; after ``delay`` seconds send ``sig``. True when it finished on its own first."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIGKG_")}
+    process = subprocess.Popen([str(MIGKG), *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    try:
+        process.wait(timeout=delay)
+        return True
+    except subprocess.TimeoutExpired:
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=60)
+        assert b"Traceback" not in stderr, stderr.decode()
+        if sig == signal.SIGINT and process.returncode != 0:  # (0: it finished as the signal came)
+            assert process.returncode == 130 and stderr.decode().splitlines() == ["migkg: interrupted"], stderr
+        return False
+
+
+@pytest.fixture(scope="module")
+def whole_export(tmp_path_factory) -> bytes:
+    folder = tmp_path_factory.mktemp("whole")
+    assert run_migkg("export", "-o", "graph.ttl", cwd=folder).returncode == 0
+    return (folder / "graph.ttl").read_bytes()
+
+
+DELAYS = [0.2, 0.5, 0.8, 1.1, 1.4, 1.8, None]  # None: let the last run finish
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
+def test_interrupted_export_leaves_the_previous_file_or_the_whole_new_one(workdir, whole_export, sig):
+    target = workdir / "graph.ttl"
+    outcomes = []
+    for delay in DELAYS:
+        target.write_bytes(OLD)
+        finished = run_and_stop(["export", "-o", "graph.ttl"], workdir, delay, sig)
+        content = target.read_bytes()
+        assert content in (OLD, whole_export), f"a partial file after stopping at {delay} s"
+        outcomes.append((finished, content == whole_export))
+        if sig == signal.SIGINT:
+            assert sorted(p.name for p in workdir.iterdir()) == ["graph.ttl"], "a temporary file was left"
+    assert (False, False) in outcomes, "no run was stopped before it replaced the file"
+    assert outcomes[-1] == (True, True)
+
+
+@pytest.fixture(scope="module")
+def previous_report(tmp_path_factory):
+    """A finished report, with a mark in its page so that it can be told from a new one."""
+    folder = tmp_path_factory.mktemp("previous")
+    assert run_migkg("report", "-o", "report", cwd=folder, timeout=300).returncode == 0
+    whole = files_in(folder / "report")
+    index = folder / "report" / "index.html"
+    index.write_bytes(index.read_bytes() + b"<!-- the previous report -->\n")
+    return folder / "report", whole
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
+def test_interrupted_report_leaves_the_previous_report_or_the_whole_new_one(tmp_path, previous_report, sig):
+    import shutil
+
+    source, whole = previous_report
+    old = files_in(source)
+    outcomes = []
+    for delay in (1.0, 4.0, None):
+        work = tmp_path / f"run-{delay}"
+        shutil.copytree(source, work / "report")
+        finished = run_and_stop(["report", "-o", "report"], work, delay, sig)
+        now = files_in(work / "report")
+        assert now in (old, whole), f"a half-written report after stopping at {delay} s"
+        outcomes.append((finished, now == whole))
+        if sig == signal.SIGINT:
+            assert sorted(p.name for p in work.iterdir()) == ["report"], "a temporary folder was left"
+    assert (False, False) in outcomes
+    assert outcomes[-1] == (True, True)
