@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import SH, split_uri
 
 from migkg import resources
 from migkg.errors import InputError
@@ -99,14 +99,23 @@ def reference_graph() -> Graph:
 
 
 def _short(node, g: Graph) -> str | None:
+    """prefix:name when the node's namespace is bound in ``g``, else <IRI> (what rdflib's
+    normalizeUri gives, without its namespace trie, which grows with every distinct namespace:
+    48 s of a 10k-case register's report went into it)."""
     if node is None:
         return None
-    if isinstance(node, URIRef):
-        try:
-            return g.namespace_manager.normalizeUri(node)
-        except Exception:
-            return str(node)
-    return str(node)
+    if not isinstance(node, URIRef):
+        return str(node)
+    prefixes = getattr(g, "_migkg_prefixes", None)
+    if prefixes is None:
+        prefixes = {str(ns): prefix for prefix, ns in g.namespaces()}
+        g._migkg_prefixes = prefixes
+    try:
+        namespace, name = split_uri(node)
+    except ValueError:
+        return f"<{node}>"
+    prefix = prefixes.get(str(namespace))
+    return f"<{node}>" if prefix is None else f"{prefix}:{name}"
 
 
 _TOKEN_CHARS = re.compile(r"[\w\-.:%]+")
@@ -374,12 +383,8 @@ def validate(files: list[Path] | None = None, fmt: str | None = None, engine: st
         del quads
         import pyshacl_turbo
 
-        _, report_nt, _ = pyshacl_turbo.validate(store, shacl_graph=_shapes_for_oxigraph(), inference="none", inplace=True,
-                                                 advanced=True, allow_warnings=True, serialize_report_graph="nt")
-        report = Graph()
-        if isinstance(report_nt, bytes):
-            report_nt = report_nt.decode("utf-8")
-        report.parse(data=report_nt, format="nt")
+        _, report, _ = pyshacl_turbo.validate(store, shacl_graph=_shapes_for_oxigraph(), inference="none", inplace=True,
+                                              advanced=True, allow_warnings=True)
     else:
         graphs = [(p, parse_file(p, fmt)) for p in paths]
         data = _QueryCachingGraph()
