@@ -215,7 +215,7 @@ def _layout(nodes: list[str], edges: list[tuple[str, str, float]]) -> dict[str, 
         if len(part) == 1:
             local = {part[0]: (0.0, 0.0)}
         else:
-            local = nx.spring_layout(sub, seed=7, k=3.0 / len(part) ** 0.5, iterations=500, weight="weight",
+            local = nx.spring_layout(sub, seed=7, k=5.0 / len(part) ** 0.5, iterations=500, weight="weight",
                                      scale=width)
         spread = lambda k: max(p[k] for p in local.values()) - min(p[k] for p in local.values())  # noqa: E731
         if spread(1) > 1.2 * spread(0):  # pages are wider than tall: turn a tall part on its side
