@@ -115,6 +115,20 @@ def test_only_problems_of_the_new_files_are_reported(tmp_path):
     assert {p.file for p in outcome.problems} == {str(tmp_path / "new.ttl")}
 
 
+@pytest.mark.parametrize("labels,expected", [
+    ("rdfs:label 'Person 17 of an NGO register'@en", ["Warning"]),
+    ("rdfs:label 'Person 17'@en , 'Persona 17'@es", []),
+    ("", []),  # an anonymised record without any label is shown by identifier: nothing to translate
+], ids=["english label only", "english and spanish", "no label at all"])
+def test_spanish_label_advisory_is_a_warning_only_for_labelled_records(tmp_path, labels, expected):
+    body = f"ex:x a mkg:PersonRecord {'; ' + labels if labels else ''} ."
+    outcome = validate([write(tmp_path, body)])
+    advisories = [p for p in outcome.problems if p.focus == "ex:x" and "Spanish label" in p.message]
+    assert [p.severity for p in advisories] == expected, [p.as_dict() for p in outcome.problems]
+    assert all(p.component == "sh:OrConstraintComponent" for p in advisories)
+    assert outcome.conforms, "an advisory must not make the data fail"
+
+
 def cli(*args):
     return subprocess.run([str(BIN / "migkg"), "validate", *map(str, args)], capture_output=True, text=True, timeout=300)
 
