@@ -31,9 +31,11 @@ import generate_cases  # noqa: E402
 BIN = Path(sys.executable).parent
 
 
-def run_child(args: list[str], timeout: float) -> tuple[float, float, subprocess.CompletedProcess | None]:
-    """Run a child, return (wall seconds, peak MiB, completed process or None on timeout).
-    Peak memory is that of this child alone: each is run from a fresh intermediate process."""
+def run_child(args: list[str], timeout: float) -> tuple[float, float, float, subprocess.CompletedProcess | None]:
+    """Run a child, return (wall seconds, CPU seconds, peak MiB, completed process or None on
+    timeout). Peak memory and CPU time (user + system) are those of this child alone: each is
+    run from a fresh intermediate process. CPU time beside wall time shows whether a run was
+    computing or waiting (and whether an engine used more than one core)."""
     wrapper = (
         "import resource, subprocess, sys, time, json\n"
         "t = time.perf_counter()\n"
@@ -43,14 +45,15 @@ def run_child(args: list[str], timeout: float) -> tuple[float, float, subprocess
         "except subprocess.TimeoutExpired:\n"
         "    rc, out, err = None, '', 'timeout'\n"
         "wall = time.perf_counter() - t\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "sys.stdout.write(json.dumps({'rc': rc, 'wall': wall, 'peak': peak, 'out': out, 'err': err}))\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime\n"
+        "sys.stdout.write(json.dumps({'rc': rc, 'wall': wall, 'peak': peak, 'cpu': cpu, 'out': out, 'err': err}))\n"
     )
     p = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True)
     info = json.loads(p.stdout)
     if info["rc"] is None:
-        return info["wall"], info["peak"], None
-    return info["wall"], info["peak"], subprocess.CompletedProcess(args, info["rc"], info["out"], info["err"])
+        return info["wall"], info["cpu"], info["peak"], None
+    return info["wall"], info["cpu"], info["peak"], subprocess.CompletedProcess(args, info["rc"], info["out"], info["err"])
 
 
 REFERENCE = r'''
@@ -94,8 +97,9 @@ open(out, "w").write("\n".join(rows))
 '''
 
 
-def fmt_row(label: str, wall: float | None, peak: float | None, triples: int | str, results: int | str) -> str:
-    w = f"{wall:8.1f} s" if wall is not None else "       -  "
+def fmt_row(label: str, wall: float | None, cpu: float | None, peak: float | None, triples: int | str,
+            results: int | str) -> str:
+    w = f"{wall:8.1f} s (cpu {cpu:6.1f} s)" if wall is not None else "       -  " + " " * 15
     m = f"{peak:8.0f} MiB" if peak is not None else "        -   "
     return f"  {label:<34} {w} {m}  {triples!s:>10} triples  {results!s:>8} results"
 
@@ -126,13 +130,13 @@ def main() -> int:
             engine_results: dict[str, set] = {}
             for engine in engines:
                 out = work / f"migkg-{engine}-{n}.json"
-                wall, peak, p = run_child([migkg, "validate", "--engine", engine, "--format", "json",
+                wall, cpu, peak, p = run_child([migkg, "validate", "--engine", engine, "--format", "json",
                                            "--max-file-size", str(1 << 40), str(register)], args.timeout)
                 if p is None:
-                    print(fmt_row(f"migkg validate --engine {engine}", wall, peak, triples, f"timeout>{args.timeout:.0f}s"))
+                    print(fmt_row(f"migkg validate --engine {engine}", wall, cpu, peak, triples, f"timeout>{args.timeout:.0f}s"))
                     continue
                 if p.returncode not in (0, 1):
-                    print(fmt_row(f"migkg validate --engine {engine}", wall, peak, triples, "error"))
+                    print(fmt_row(f"migkg validate --engine {engine}", wall, cpu, peak, triples, "error"))
                     print("    " + (p.stderr.strip().splitlines() or ["?"])[-1])
                     continue
                 problems = json.loads(p.stdout)["problems"]
@@ -142,7 +146,7 @@ def main() -> int:
                 engine_results[engine] = {(q["focus"], q["path"], q["component"], q["value"], q["severity"])
                                           for q in problems}
                 found = people == set(defective)
-                print(fmt_row(f"migkg validate --engine {engine}", wall, peak, triples, len(problems))
+                print(fmt_row(f"migkg validate --engine {engine}", wall, cpu, peak, triples, len(problems))
                       + f"  defective persons found exactly: {found}")
             if len(engine_results) > 1:
                 values = list(engine_results.values())
@@ -155,13 +159,13 @@ def main() -> int:
                     print(f"  {label:<34} skipped (>{limit} cases, {why}; would not finish in {args.timeout:.0f} s)")
                     continue
                 ref_out = work / f"reference-{inference}-{n}.txt"
-                wall, peak, p = run_child([sys.executable, "-c", REFERENCE, str(register), inference, str(ref_out)],
+                wall, cpu, peak, p = run_child([sys.executable, "-c", REFERENCE, str(register), inference, str(ref_out)],
                                           args.timeout)
                 if p is None or p.returncode != 0:
                     status = f"timeout>{args.timeout:.0f}s" if p is None else "error"
-                    print(fmt_row(label, wall, peak, triples, status))
+                    print(fmt_row(label, wall, cpu, peak, triples, status))
                     continue
-                print(fmt_row(label, wall, peak, triples, p.stdout.strip()))
+                print(fmt_row(label, wall, cpu, peak, triples, p.stdout.strip()))
                 if inference == "none":
                     reference = ref_out.read_text().splitlines()
                     for engine in engines:
