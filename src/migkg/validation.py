@@ -118,8 +118,7 @@ def _reference_quads(with_data: bool) -> tuple:
     quads = [ox.Quad(*(_rdflib_to_ox(t) for t in triple)) for triple in ontology_scaffold()]
     if with_data:
         for path in resources.data_files():
-            quads.extend(ox.Quad(q.subject, q.predicate, q.object)
-                         for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+            quads.extend(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))  # Turtle: default graph only
     return tuple(quads)
 
 
@@ -166,13 +165,14 @@ def _line_finder(path: Path, prefixes: dict[str, str]):
     """Find the line where a subject is described: its full IRI or prefixed name at line start.
     The file is indexed at the first lookup, so data without problems is not read again, and
     each lookup after it is a dict lookup."""
-    index: dict[str, int] = {}
+    index: dict[str, int] | None = None
 
     def find(node) -> int | None:
+        nonlocal index
         if not isinstance(node, URIRef):
             return None
-        if not index:
-            index.update(_line_index(path) or {"": 0})
+        if index is None:
+            index = _line_index(path)
         candidates = [f"<{node}>"]
         for ns, prefix in prefixes.items():
             if str(node).startswith(ns):
@@ -319,9 +319,9 @@ def _parse_with_oxigraph(path: Path, fmt: str | None, store) -> _Parsed | None:
     try:
         parser = ox.parse(data, format=getattr(ox.RdfFormat, st._OX_FORMATS[fmt]), base_iri=None)
         quads = list(parser)
-        if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
-            # Named graphs of a TriG/N-Quads file are validated as one graph, like rdflib's union.
-            # (Only then rebuilt: re-creating 1.8M quads costs ~10 s on a 100k-case register.)
+        if st._OX_FORMATS[fmt] in ("TRIG", "N_QUADS"):
+            # Named graphs are validated as one graph, like rdflib's union. (Only these formats
+            # are rebuilt: re-creating 1.8M quads costs ~10 s on a 100k-case register.)
             quads = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
     except Exception as exc:  # noqa: BLE001 - the user gets one line
         # Let the reference reader produce its one-line file:line:column message.
@@ -409,14 +409,7 @@ def _results_from_ntriples(text: str) -> list[dict]:
 
 def _results_from_report(report: Graph):
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        yield {
-            "focus": report.value(result, SH.focusNode),
-            "path": report.value(result, SH.resultPath),
-            "value": report.value(result, SH.value),
-            "message": report.value(result, SH.resultMessage),
-            "severity": report.value(result, SH.resultSeverity),
-            "component": report.value(result, SH.sourceConstraintComponent),
-        }
+        yield {key: report.value(result, URIRef(predicate)) for predicate, key in _RESULT_KEYS.items()}
 
 
 def result_tuples(report: Graph) -> set[tuple]:
