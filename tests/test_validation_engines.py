@@ -7,6 +7,7 @@ focus nodes of the new file, on the fixtures of test_validation.py and a generat
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import subprocess
 import sys
@@ -109,3 +110,30 @@ def test_turbo_engine_equals_pyshacl_engine_on_the_projects_own_graph():
     turbo, reference = v.validate(None, engine="turbo"), v.validate(None, engine="pyshacl")
     assert [p.as_dict() for p in turbo.problems] == [p.as_dict() for p in reference.problems]
     assert v.result_tuples(turbo.report) == v.result_tuples(reference.report)
+
+
+NAMED_GRAPH_FILES = {
+    "trig": "@prefix mkg: <https://w3id.org/migkg/ontology#> .\n"
+            "<https://example.org/ngo/g> { <https://example.org/ngo/x> a mkg:CategoryAssignment ;\n"
+            "  mkg:category <https://w3id.org/migkg/id/category/refugee> . }\n",
+    "nq": "<https://example.org/ngo/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+          "<https://w3id.org/migkg/ontology#CategoryAssignment> <https://example.org/ngo/g> .\n",
+    "jsonld": json.dumps({"@id": "https://example.org/ngo/g", "@graph": [
+        {"@id": "https://example.org/ngo/x", "@type": "https://w3id.org/migkg/ontology#CategoryAssignment"}]}),
+}
+
+
+@pytest.mark.parametrize("engine", v.ENGINES)
+@pytest.mark.parametrize("suffix", sorted(NAMED_GRAPH_FILES))
+def test_data_in_named_graphs_is_validated_not_dropped(tmp_path, suffix, engine):
+    # Regression: rdflib's plain Graph read TriG, N-Quads and JSON-LD named graphs as nothing,
+    # so the pySHACL engine said "conforms: 0 triples checked" for any such file.
+    path = tmp_path / f"new.{suffix}"
+    path.write_text(NAMED_GRAPH_FILES[suffix], encoding="utf-8")
+    outcome = v.validate([path], engine=engine)
+    assert outcome.triples >= 1
+    # The path is shown with the file's own prefixes, so JSON-LD and N-Quads give the full IRI.
+    holder = {"mkg:holder", "<https://w3id.org/migkg/ontology#holder>"}
+    found = [(p.focus, p.severity) for p in outcome.problems if p.path in holder]
+    assert found == [("<https://example.org/ngo/x>", "Violation")], outcome.problems
+    assert not outcome.conforms

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from migkg import resources
@@ -311,6 +311,10 @@ def _relative_iri_left(path: Path, graph: Graph) -> None:
 # --- parsing -----------------------------------------------------------------------------
 
 
+# Formats whose files can hold named graphs.
+_DATASET_FORMATS = {"trig", "nquads", "nq", "trix", "json-ld"}
+
+
 def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None) -> Graph:
     """Parse one file into a fresh graph, or raise InputError with file, line and column."""
     path = Path(path)
@@ -341,7 +345,17 @@ def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None) -
 
     scratch = Graph()
     try:
-        scratch.parse(data=text, format=fmt, publicID=base or _NO_BASE)
+        if fmt in _DATASET_FORMATS:
+            # A plain Graph silently drops what these formats put in named graphs: read a dataset
+            # and keep the union of its graphs (the data is checked and merged as one graph).
+            dataset = Dataset(default_union=True)
+            dataset.parse(data=text, format=fmt, publicID=base or _NO_BASE)
+            for prefix, namespace in dataset.namespaces():
+                scratch.bind(prefix, namespace, override=True, replace=True)
+            for triple in dataset.triples((None, None, None)):
+                scratch.add(triple)
+        else:
+            scratch.parse(data=text, format=fmt, publicID=base or _NO_BASE)
     except BadSyntax as exc:
         raise _syntax_error(path, exc) from None
     except RecursionError:  # only when --max-depth / MIGKG_MAX_DEPTH was raised past what rdflib can follow
