@@ -61,6 +61,9 @@ INVALID = [
     ("sparql: end date before start",
      "ex:x a mkg:CategoryAssignment ; mkg:holder ex:person ; mkg:category cat:refugee ; "
      "mkg:startDate '2018-05-01'^^xsd:date ; mkg:endDate '2018-04'^^xsd:gYearMonth .", "x", "sh:SPARQLConstraintComponent"),
+    ("sparql: an institution that ends before it starts (any resource with an end date)",
+     "ex:x a mkg:Agency ; rdfs:label 'x'@en , 'x'@es ; mkg:jurisdiction ex:country ; dcterms:source bb:fragmentation ; "
+     "mkg:startDate '2017'^^xsd:gYear ; mkg:endDate '2016-12-31'^^xsd:date .", "x", "sh:SPARQLConstraintComponent"),
     ("sparql: regulation adopted before the law it regulates",
      "ex:x a mkg:SupremeDecree ; rdfs:label 'x'@en , 'x'@es ; eli:id_local 'DS 001-2015-IN' ; mkg:adoptionDate '2015'^^xsd:gYear ; "
      "mkg:regulates ex:law ; dcterms:source bb:legal-framework .", "x", "sh:SPARQLConstraintComponent"),
