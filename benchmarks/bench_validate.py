@@ -80,19 +80,12 @@ MIGKG_TUPLES = r'''
 import json, logging, sys
 logging.disable(logging.CRITICAL)
 from migkg import store
-from migkg.validation import _Parsed, result_tuples, validate
-import migkg.validation as v
+from migkg.validation import result_tuples, validate
 path, engine, out = sys.argv[1], sys.argv[2], sys.argv[3]
 store.configure(file_bytes=1 << 40)
-focus = set()
-original = v._Parsed.__init__
-def keep(self, path, prefixes, subjects, *rest):
-    focus.update(subjects)
-    original(self, path, prefixes, subjects, *rest)
-v._Parsed.__init__ = keep
 outcome = validate([path], engine=engine)
 rows = sorted(json.dumps([str(x) if not isinstance(x, tuple) else repr(x) for x in t])
-              for t in result_tuples(outcome.report) if t[0] in focus)
+              for t in result_tuples(outcome.report) if any(i.owns(t[0]) for i in outcome.inputs))
 open(out, "w").write("\n".join(rows))
 '''
 

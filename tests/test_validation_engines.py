@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from pyshacl import validate as plain_pyshacl
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 import migkg.validation as v
 from migkg.store import parse_file
@@ -137,3 +137,29 @@ def test_data_in_named_graphs_is_validated_not_dropped(tmp_path, suffix, engine)
     found = [(p.focus, p.severity) for p in outcome.problems if p.path in holder]
     assert found == [("<https://example.org/ngo/x>", "Violation")], outcome.problems
     assert not outcome.conforms
+
+
+ILL_TYPED_FILE = r'''@prefix mkg: <https://w3id.org/migkg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.org/ngo/> .
+ex:h a mkg:Referral ;
+    rdfs:comment "quotes a date: \"2017-13-45\"^^<http://www.w3.org/2001/XMLSchema#date> is not one" ;
+    mkg:referralDate "2017-13-45"^^xsd:date .
+ex:k a mkg:Referral ;
+    mkg:referralDate "bad\tdate"^^xsd:date .
+'''
+
+
+@pytest.mark.parametrize("engine", v.ENGINES)
+def test_ill_typed_literals_are_found_exactly(tmp_path, engine):
+    # The turbo engine finds ill-typed literals in N-Quads text with regular expressions: a date
+    # quoted inside a comment is not one, and an escaped tab is compared unescaped.
+    path = tmp_path / "new.ttl"
+    path.write_text(ILL_TYPED_FILE, encoding="utf-8")
+    outcome = v.validate([path], engine=engine)
+    ill = sorted((p.focus, p.line, p.path, p.value) for p in outcome.problems if "is not a valid" in p.message)
+    assert ill == [("ex:h", 5, "mkg:referralDate", "2017-13-45"), ("ex:k", 8, "mkg:referralDate", "bad\tdate")]
+    assert outcome.triples == 5
+    assert outcome.inputs[0].owns(URIRef("https://example.org/ngo/k"))
+    assert not outcome.inputs[0].owns(URIRef("https://w3id.org/migkg/ontology#Referral"))

@@ -12,8 +12,8 @@ How it is fast enough for large registers without changing the verdict:
   time (pyparsing: ~200 s of 250 s at 1k cases); the data graph caches prepared queries by text.
 - The line of a focus node comes from an index of the file's leading tokens built once (it was
   a scan of the whole file per problem).
-- `--engine turbo` (optional extra `fast`): files read by pyoxigraph into an Oxigraph store and
-  validated by pyshacl-turbo; tests/test_validation_engines.py checks it gives the same results
+- `--engine turbo` (optional extra `fast`): files read into canonical N-Quads text and validated
+  by pyshacl-turbo (migkg.turbo); tests/test_validation_engines.py checks it gives the same results
   as the pySHACL engine, which gives the same as plain pySHACL on the merged graph.
 """
 
@@ -57,6 +57,7 @@ class Problem:
 class ValidationOutcome:
     problems: list[Problem] = field(default_factory=list)
     triples: int = 0
+    inputs: list = field(default_factory=list)  # per file: path, triples, owns(term): is it a subject there
     _report: Graph | None = None
     _report_factory: object = None  # builds the report graph when it is first asked for
 
@@ -106,20 +107,6 @@ def reference_graph() -> Graph:
     for path in resources.data_files():
         g += parse_file(path)
     return g
-
-
-@functools.lru_cache(maxsize=2)
-def _reference_quads(with_data: bool) -> tuple:
-    """The ontology scaffold (and the reference data) as pyoxigraph quads for the turbo engine.
-    The project's own Turtle is read by pyoxigraph (rdflib took ~2.4 s of every run for it);
-    tests/test_validation_engines.py checks both engines still give the same problems."""
-    import pyoxigraph as ox
-
-    quads = [ox.Quad(*(_rdflib_to_ox(t) for t in triple)) for triple in ontology_scaffold()]
-    if with_data:
-        for path in resources.data_files():
-            quads.extend(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))  # Turtle: default graph only
-    return tuple(quads)
 
 
 def _short(node, g: Graph) -> str | None:
@@ -230,160 +217,26 @@ class _QueryCachingGraph(Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
-@functools.lru_cache(maxsize=1)
-def _shapes_for_oxigraph() -> Graph:
-    """The shapes with simple literals written as "x"^^xsd:string: the same RDF 1.1 terms, but
-    pyshacl-turbo compares an rdflib plain literal (sh:in ( "en" )) unequal to the "en" it reads
-    from an Oxigraph store (found by the differential test on the project's own data)."""
-    g = Graph()
-    for prefix, ns in shapes_graph().namespaces():
-        g.bind(prefix, ns, override=True, replace=True)
-    for s, p, o in shapes_graph():
-        if isinstance(o, Literal) and o.datatype is None and not o.language:
-            o = Literal(str(o), datatype=XSD_STRING)
-        g.add((s, p, o))
-    return g
-
-
 def turbo_available() -> bool:
-    try:
-        import pyshacl_turbo  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    from migkg import turbo
 
-
-def _ox_to_rdflib(term):
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
-
-
-def _rdflib_to_ox(term):
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
+    return turbo.available()
 
 
 class _Parsed:
-    """One input file: its triples as rdflib terms (only what the report needs), prefixes, subjects."""
+    """One input file read by rdflib (the pySHACL engine): what the report needs from it.
+    (migkg.turbo.ParsedText is the same for the turbo engine.)"""
 
-    def __init__(self, path: Path, prefixes: dict[str, str], subjects: set, ill_typed_triples: list, triples: int):
-        self.path = path
-        self.prefixes = prefixes  # namespace -> prefix
-        self.subjects = subjects
-        self.ill_typed_triples = ill_typed_triples
-        self.triples = triples
-        self.names = Graph()
-        for ns, prefix in prefixes.items():
-            self.names.bind(prefix, ns, override=True, replace=True)
+    def __init__(self, path: Path, graph: Graph):
+        self.path = Path(path)
+        self.prefixes = {str(ns): prefix for prefix, ns in graph.namespaces()}  # namespace -> prefix
+        self.subjects = set(graph.subjects())
+        self.ill_typed_triples = [t for t in graph
+                                  if isinstance(t[2], Literal) and t[2].datatype is not None and _ill_typed(t[2])]
+        self.triples = len(graph)
 
-
-def _parse_with_oxigraph(path: Path, fmt: str | None, store) -> _Parsed | None:
-    """Parse N-Triples/N-Quads/Turtle/TriG with pyoxigraph straight into the store (with the same
-    checks and one-line errors as migkg.store.parse_file); None for other formats."""
-    import pyoxigraph as ox
-
-    from migkg import store as st
-
-    path = Path(path)
-    if not path.is_file():
-        return None
-    fmt = st.guess_format(path, fmt)
-    if fmt not in st._OX_FORMATS or st._configured.get("base") is not None:
-        return None
-    size = path.stat().st_size
-    if size > st.limit("file_bytes"):
-        raise st._over(path, "file_bytes", f"file is {size} bytes")
-    data = path.read_bytes()
-    text = st.decode(path, data)
-    if fmt in ("turtle", "ttl", "trig"):
-        st._check_depth(path, text)
-    try:
-        parser = ox.parse(data, format=getattr(ox.RdfFormat, st._OX_FORMATS[fmt]), base_iri=None)
-        quads = list(parser)
-        if st._OX_FORMATS[fmt] in ("TRIG", "N_QUADS"):
-            # Named graphs are validated as one graph, like rdflib's union. (Only these formats
-            # are rebuilt: re-creating 1.8M quads costs ~10 s on a 100k-case register.)
-            quads = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
-    except Exception as exc:  # noqa: BLE001 - the user gets one line
-        # Let the reference reader produce its one-line file:line:column message.
-        st._strict_syntax_check(path, text, fmt, None)
-        raise InputError(str(path), f"cannot parse as {fmt}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
-    if len(quads) > st.limit("triples"):
-        raise st._over(path, "triples", f"{len(quads)} triples")
-    prefixes = {ns: p for p, ns in (getattr(parser, "prefixes", None) or {}).items()}
-    subjects = set()
-    ill = []
-    seen_literals: dict = {}
-    for q in quads:
-        subjects.add(q.subject)
-        o = q.object
-        if isinstance(o, ox.Literal) and not o.language:
-            dt = o.datatype.value
-            if dt.startswith("http://www.w3.org/2001/XMLSchema#") and dt != "http://www.w3.org/2001/XMLSchema#string":
-                key = (o.value, dt)
-                bad = seen_literals.get(key)
-                if bad is None:
-                    bad = seen_literals[key] = _ill_typed(Literal(o.value, datatype=URIRef(dt)))
-                if bad:
-                    ill.append((_ox_to_rdflib(q.subject), _ox_to_rdflib(q.predicate), Literal(o.value, datatype=URIRef(dt))))
-    store.extend(quads)
-    return _Parsed(path, prefixes, {_ox_to_rdflib(s) for s in subjects}, ill, len(quads))
-
-
-def _validate_with_turbo(store):
-    """pyshacl-turbo on the store: (results, a function that builds the report graph).
-
-    pyshacl-turbo's native engine writes the report as N-Triples, which the library then decodes
-    into an rdflib graph: 34 of 48 s on a 10k-case register (336k report triples), and most of
-    the memory. The results are read from that N-Triples text with pyoxigraph instead (1 s), and
-    the library's own decoding is kept, unchanged, for whoever asks for the report graph. This
-    reaches into the library's module-level `_graph` (pinned <0.7); if it is not there, the
-    report is decoded as usual. tests/test_validation_engines.py checks both give the same."""
-    import pyshacl_turbo
-
-    decode = getattr(pyshacl_turbo, "_graph", None)
-    captured: dict = {}
-
-    def capture(source, *args, **kwargs):
-        if kwargs.get("report") and isinstance(source, str) and not captured:
-            captured["raw"] = source
-            captured["decode"] = lambda: decode(source, *args, **kwargs)
-            return Graph()
-        return decode(source, *args, **kwargs)
-
-    if callable(decode):
-        pyshacl_turbo._graph = capture
-    try:
-        # inplace=False: with inplace=True on a pyoxigraph store the library also computes what
-        # validation added to the store (5 of 7.7 s on a 10k register with no shapes at all,
-        # growing faster than the data); the store is thrown away afterwards anyway.
-        _, report, _ = pyshacl_turbo.validate(store, shacl_graph=_shapes_for_oxigraph(), inference="none",
-                                              inplace=False, advanced=True, allow_warnings=True)
-    finally:
-        if callable(decode):
-            pyshacl_turbo._graph = decode
-    if "raw" not in captured:
-        return list(_results_from_report(report)), (lambda: report)
-    return _results_from_ntriples(captured["raw"]), captured["decode"]
+    def owns(self, term) -> bool:
+        return term in self.subjects
 
 
 _RESULT_KEYS = {str(SH.focusNode): "focus", str(SH.resultPath): "path", str(SH.value): "value",
@@ -391,23 +244,7 @@ _RESULT_KEYS = {str(SH.focusNode): "focus", str(SH.resultPath): "path", str(SH.v
                 str(SH.sourceConstraintComponent): "component"}
 
 
-def _results_from_ntriples(text: str) -> list[dict]:
-    import pyoxigraph as ox
-
-    fields: dict = {}
-    results = set()
-    result_type, rdf_type = str(SH.ValidationResult), str(RDF.type)
-    for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
-        predicate = quad.predicate.value
-        if predicate == rdf_type and isinstance(quad.object, ox.NamedNode) and quad.object.value == result_type:
-            results.add(quad.subject)
-        key = _RESULT_KEYS.get(predicate)
-        if key is not None:
-            fields.setdefault(quad.subject, {}).setdefault(key, _ox_to_rdflib(quad.object))
-    return [{key: fields.get(r, {}).get(key) for key in _RESULT_KEYS.values()} for r in results]
-
-
-def _results_from_report(report: Graph):
+def results_from_report(report: Graph):
     for result in report.subjects(RDF.type, SH.ValidationResult):
         yield {key: report.value(result, URIRef(predicate)) for predicate, key in _RESULT_KEYS.items()}
 
@@ -423,7 +260,7 @@ def result_tuples(report: Graph) -> set[tuple]:
             return tuple(sorted((str(p), path_key(o)) for p, o in report.predicate_objects(node)))
         return node
     return {(r["focus"], path_key(r["path"]), r["component"], path_key(r["value"]), r["severity"])
-            for r in _results_from_report(report)}
+            for r in results_from_report(report)}
 
 
 def validate(files: list[Path] | None = None, fmt: str | None = None, engine: str = "pyshacl") -> ValidationOutcome:
@@ -431,8 +268,8 @@ def validate(files: list[Path] | None = None, fmt: str | None = None, engine: st
     problems whose focus nodes come from the files), or the project's own graph.
 
     engine="pyshacl" (the reference) validates an rdflib graph with pySHACL; engine="turbo" reads
-    the files with pyoxigraph into an Oxigraph store and validates it with pyshacl-turbo (optional
-    extra `fast`); tests/test_validation_engines.py checks that both give the same results."""
+    the files into N-Quads text and validates it with pyshacl-turbo (optional extra `fast`, see
+    migkg.turbo); tests/test_validation_engines.py checks that both give the same results."""
     if engine not in ENGINES:
         raise InputError("--engine", f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if engine == "turbo" and not turbo_available():
@@ -443,24 +280,15 @@ def validate(files: list[Path] | None = None, fmt: str | None = None, engine: st
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
     if engine == "turbo":
-        import pyoxigraph as ox
+        from migkg import turbo
 
-        store = ox.Store()
-        quads: list = []
-        parsed: list[_Parsed] = []
-        for p in paths:
-            item = _parse_with_oxigraph(p, fmt, quads)
-            if item is None:
-                g = parse_file(p, fmt)
-                quads.extend(ox.Quad(*(_rdflib_to_ox(t) for t in triple)) for triple in g)
-                item = _Parsed(Path(p), {str(ns): pre for pre, ns in g.namespaces()}, set(g.subjects()),
-                               [t for t in g if isinstance(t[2], Literal) and t[2].ill_typed], len(g))
-            parsed.append(item)
-        quads.extend(_reference_quads(with_data=not own))
-        store.bulk_extend(quads)
-        del quads
-        results, report_factory = _validate_with_turbo(store)
-        component_names = _shapes_for_oxigraph()
+        parsed = [turbo.read(p, fmt, _ill_typed) for p in paths]
+        texts = [item.text for item in parsed]
+        for item in parsed:
+            item.text = None  # the engine gets one copy; 285 MB each for a 100k-case register
+        texts.append(turbo.reference_nquads(with_data=not own))
+        results, report_factory = turbo.run(texts)
+        component_names = turbo.shapes()
     else:
         graphs = [(p, parse_file(p, fmt)) for p in paths]
         data = _QueryCachingGraph()
@@ -469,28 +297,28 @@ def validate(files: list[Path] | None = None, fmt: str | None = None, engine: st
         if not own:
             data += reference_graph()
         data += ontology_scaffold()
-        parsed = [_Parsed(Path(p), {str(ns): pre for pre, ns in g.namespaces()}, set(g.subjects()),
-                          [t for t in g if isinstance(t[2], Literal) and t[2].datatype is not None and _ill_typed(t[2])],
-                          len(g)) for p, g in graphs]
+        parsed = [_Parsed(p, g) for p, g in graphs]
         del graphs
         _, report, _ = pyshacl_validate(data, shacl_graph=shapes_graph(), inference="none", inplace=True,
                                         advanced=True, allow_warnings=True)
-        results, component_names = _results_from_report(report), report
+        results, component_names = results_from_report(report), report
         report_factory = lambda: report  # noqa: E731
 
-    origin: dict = {}
-    finders = {}
+    finders, names = {}, {}
     for item in parsed:
         finders[item.path] = _line_finder(item.path, item.prefixes)
-        for s in item.subjects:
-            origin.setdefault(s, item)
-    outcome = ValidationOutcome(triples=sum(item.triples for item in parsed), _report_factory=report_factory)
+        names[item.path] = Graph()
+        for ns, prefix in item.prefixes.items():
+            names[item.path].bind(prefix, ns, override=True, replace=True)
+    outcome = ValidationOutcome(triples=sum(item.triples for item in parsed), inputs=parsed,
+                                _report_factory=report_factory)
     for r in results:
         focus = r["focus"]
-        item = origin.get(focus)
+        # Only problems of the files' own resources (the first file that describes it).
+        item = next((item for item in parsed if item.owns(focus)), None)
         if item is None:
             continue
-        g = item.names
+        g = names[item.path]
         severity = r["severity"]
         outcome.problems.append(Problem(
             file=str(item.path), line=finders[item.path](focus), focus=_short(focus, g),
@@ -499,7 +327,7 @@ def validate(files: list[Path] | None = None, fmt: str | None = None, engine: st
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             component=_short(r["component"], component_names) or ""))
     for item in parsed:
-        outcome.problems += _ill_typed_problems(item.path, item.ill_typed_triples, item.names, finders[item.path])
+        outcome.problems += _ill_typed_problems(item.path, item.ill_typed_triples, names[item.path], finders[item.path])
     # The full key: two results can share file, line, focus, path and message (one value failing
     # sh:datatype and sh:minInclusive), and the engines return results in different orders.
     outcome.problems.sort(key=lambda p: (p.file, p.line or 0, p.focus, p.path or "", p.message, p.component,
