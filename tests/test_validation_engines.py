@@ -163,3 +163,28 @@ def test_ill_typed_literals_are_found_exactly(tmp_path, engine):
     assert outcome.triples == 5
     assert outcome.inputs[0].owns(URIRef("https://example.org/ngo/k"))
     assert not outcome.inputs[0].owns(URIRef("https://w3id.org/migkg/ontology#Referral"))
+
+
+@pytest.mark.parametrize("engine", v.ENGINES)
+def test_blank_nodes_of_two_files_stay_two_nodes(tmp_path, engine):
+    # Regression: the turbo engine put both files into one text, so _:b1 in each was one node
+    # (and a referral with two dates); rdflib, under the pySHACL engine, keeps them apart.
+    first, second = tmp_path / "a.nt", tmp_path / "b.nt"
+    first.write_text("_:b1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/migkg/ontology#Referral> .\n")
+    second.write_text("".join(f'_:b1 <https://w3id.org/migkg/ontology#referralDate> "2017-01-0{d}"^^'
+                              f"<http://www.w3.org/2001/XMLSchema#date> .\n" for d in (1, 2)))
+    outcome = v.validate([first, second], engine=engine)
+    assert sorted((Path(p.file).name, p.component) for p in outcome.problems) == [
+        ("a.nt", "sh:MinCountConstraintComponent")] * 3
+
+
+def test_blank_node_labels_are_renamed_as_terms_not_as_text():
+    from migkg import turbo
+
+    text = ('_:b1 <http://example.org/_:b1> "a _:b1 b" .\n'
+            '<http://example.org/s> <http://example.org/p> _:b1 _:b1 .\n')
+    taken = {"b1"}
+    renamed = turbo._separate_blank_nodes(text, taken)
+    assert renamed == ('_:f1xb1 <http://example.org/_:b1> "a _:b1 b" .\n'
+                       '<http://example.org/s> <http://example.org/p> _:f1xb1 _:f1xb1 .\n')
+    assert "f1xb1" in taken and turbo._separate_blank_nodes(renamed, set()) == renamed

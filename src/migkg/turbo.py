@@ -36,6 +36,12 @@ _SUBJECT = re.compile(r"\n(<[^>]*>|_:\S+) ")
 _XSD_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"\^\^<(' + re.escape(XSD) + r'[^>]*)>')
 # The same as a line's object, with its subject and predicate: read only when a value was ill-typed.
 _XSD_STATEMENT = re.compile(r'\n(<[^>]*>|_:\S+) <([^>]*)> "((?:[^"\\\n]|\\.)*)"\^\^<(' + re.escape(XSD) + r'[^>]*)>')
+# A blank node label where one can stand: at a line's start or after a space. (It can also match
+# inside a literal; it only decides whether a file's blank nodes need new labels.)
+_BLANK_LABEL = re.compile(r"(?:^|[\n ])_:(\S+)")
+# The terms of a canonical N-Quads line, literals and IRIs first so that a "_:" inside one is passed
+# over; group 1 is a blank node's label.
+_TERM = re.compile(r'"(?:[^"\\\n]|\\.)*"|<[^>]*>|_:(\S+)')
 _ESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))')
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
@@ -76,12 +82,32 @@ def _unescape(lexical: str) -> str:
     return _ESCAPE.sub(one, lexical)
 
 
+def blank_labels(text: str) -> set[str]:
+    return set(_BLANK_LABEL.findall(text)) if "_:" in text else set()
+
+
+def _separate_blank_nodes(text: str, taken: set[str]) -> str:
+    """Blank nodes are local to their file. Once in one text, two files' _:b1 would be one node;
+    so when a file uses a label already used by another input or the reference data, all its blank
+    nodes get a fresh prefix (what the pySHACL engine gets from rdflib, which renames them all).
+    `taken` is updated with the labels this file ends up with."""
+    labels = blank_labels(text)
+    if labels & taken:
+        n = 1
+        while any(label.startswith(f"f{n}x") for label in taken | labels):
+            n += 1
+        text = _TERM.sub(lambda m: m.group(0) if m.group(1) is None else f"_:f{n}x{m.group(1)}", text)
+        labels = blank_labels(text)
+    taken |= labels
+    return text
+
+
 class ParsedText:
     """One input file as canonical N-Quads text, with what the report needs from it."""
 
-    def __init__(self, path: Path, text: str, prefixes: dict[str, str], ill_typed):
+    def __init__(self, path: Path, text: str, prefixes: dict[str, str], ill_typed, taken: set[str]):
         self.path = path
-        self.text = text
+        self.text = text = _separate_blank_nodes(text, taken)
         self.prefixes = prefixes  # namespace -> prefix
         self.subjects = set(_SUBJECT.findall("\n" + text))  # N-Triples keys
         self.triples = text.count("\n")  # one statement per line; newlines in literals are escaped
@@ -106,9 +132,9 @@ def _native_parse(text: str, fmt: str, base: str | None) -> tuple[str, dict[str,
     return nquads, {namespace: prefix for prefix, namespace in prefixes}
 
 
-def read(path: Path, fmt: str | None, ill_typed) -> ParsedText:
+def read(path: Path, fmt: str | None, ill_typed, taken: set[str]) -> ParsedText:
     """Read one file into canonical N-Quads, with the same checks and one-line errors as
-    migkg.store.parse_file. Formats the engine's parser does not read (RDF/XML, JSON-LD, TriX),
+    migkg.store.parse_file. `taken`: the blank node labels of the texts read before it. Formats the engine's parser does not read (RDF/XML, JSON-LD, TriX),
     and any file when a base IRI is configured, go through parse_file (rdflib) first."""
     path = Path(path)
     if not path.is_file():
@@ -117,7 +143,7 @@ def read(path: Path, fmt: str | None, ill_typed) -> ParsedText:
     if fmt not in _NATIVE_FORMATS or st._configured.get("base") is not None:
         graph = st.parse_file(path, fmt)
         text, _ = _native_parse(graph.serialize(format="nt"), "nt", None)
-        return ParsedText(path, text, {str(ns): prefix for prefix, ns in graph.namespaces()}, ill_typed)
+        return ParsedText(path, text, {str(ns): prefix for prefix, ns in graph.namespaces()}, ill_typed, taken)
     size = path.stat().st_size
     if size > st.limit("file_bytes"):
         raise st._over(path, "file_bytes", f"file is {size} bytes")
@@ -136,7 +162,7 @@ def read(path: Path, fmt: str | None, ill_typed) -> ParsedText:
         st._strict_syntax_check(path, text, fmt, None)
         raise InputError(str(path), f"cannot parse as {fmt}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
     del text
-    parsed = ParsedText(path, nquads, prefixes, ill_typed)
+    parsed = ParsedText(path, nquads, prefixes, ill_typed, taken)
     if parsed.triples > st.limit("triples"):
         raise st._over(path, "triples", f"{parsed.triples} triples")
     return parsed

@@ -282,11 +282,12 @@ def validate(files: list[Path] | None = None, fmt: str | None = None, engine: st
     if engine == "turbo":
         from migkg import turbo
 
-        parsed = [turbo.read(p, fmt, _ill_typed) for p in paths]
-        texts = [item.text for item in parsed]
+        reference = turbo.reference_nquads(with_data=not own)
+        taken = turbo.blank_labels(reference)
+        parsed = [turbo.read(p, fmt, _ill_typed, taken) for p in paths]
+        texts = [item.text for item in parsed] + [reference]
         for item in parsed:
             item.text = None  # the engine gets one copy; 285 MB each for a 100k-case register
-        texts.append(turbo.reference_nquads(with_data=not own))
         results, report_factory = turbo.run(texts)
         component_names = turbo.shapes()
     else:
