@@ -188,7 +188,7 @@ def _to_ox(term: Node):
     raise TypeError(f"cannot convert {term!r}")
 
 
-def _from_ox(term) -> Node | None:
+def from_ox(term) -> Node | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -236,7 +236,7 @@ def run_oxigraph(store: ox.Store, query: str, bindings: dict[Variable, Node] | N
             return None
         node = converted.get(t)
         if node is None:
-            node = converted[t] = _from_ox(t)
+            node = converted[t] = from_ox(t)
         return node
 
     rows = [[term(solution[v]) for v in variables] for solution in result]

@@ -315,24 +315,30 @@ def _relative_iri_left(path: Path, graph: Graph) -> None:
 _DATASET_FORMATS = {"trig", "nquads", "nq", "trix", "json-ld"}
 
 
-def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None) -> Graph:
-    """Parse one file into a fresh graph, or raise InputError with file, line and column."""
+def read_text(path: Path, fmt: str | None = None) -> tuple[str, str]:
+    """(format, UTF-8 text) of an input file, or InputError: no such file, unknown format, over the
+    size limit, unreadable, not UTF-8. What every reader checks before it parses."""
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "no such file")
     fmt = guess_format(path, fmt)
-    base = base or _configured.get("base")
-    if base is not None:
-        check_base(base)
-    max_bytes = limit("file_bytes")
     size = path.stat().st_size
-    if size > max_bytes:
+    if size > limit("file_bytes"):
         raise _over(path, "file_bytes", f"file is {size} bytes")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    text = decode(path, data, xml_or_json=fmt in ("xml", "trix", "json-ld"))
+    return fmt, decode(path, data, xml_or_json=fmt in ("xml", "trix", "json-ld"))
+
+
+def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None) -> Graph:
+    """Parse one file into a fresh graph, or raise InputError with file, line and column."""
+    path = Path(path)
+    base = base or _configured.get("base")
+    if base is not None:
+        check_base(base)
+    fmt, text = read_text(path, fmt)
 
     if fmt in _OX_FORMATS:
         _strict_syntax_check(path, text, fmt, base)

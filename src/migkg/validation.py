@@ -239,14 +239,14 @@ class _Parsed:
         return term in self.subjects
 
 
-_RESULT_KEYS = {str(SH.focusNode): "focus", str(SH.resultPath): "path", str(SH.value): "value",
+RESULT_KEYS = {str(SH.focusNode): "focus", str(SH.resultPath): "path", str(SH.value): "value",
                 str(SH.resultMessage): "message", str(SH.resultSeverity): "severity",
                 str(SH.sourceConstraintComponent): "component"}
 
 
 def results_from_report(report: Graph):
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        yield {key: report.value(result, URIRef(predicate)) for predicate, key in _RESULT_KEYS.items()}
+        yield {key: report.value(result, URIRef(predicate)) for predicate, key in RESULT_KEYS.items()}
 
 
 def result_tuples(report: Graph) -> set[tuple]:
@@ -284,12 +284,12 @@ def validate(files: list[Path] | None = None, fmt: str | None = None, engine: st
 
         reference = turbo.reference_nquads(with_data=not own)
         taken = turbo.blank_labels(reference)
-        parsed = [turbo.read(p, fmt, _ill_typed, taken) for p in paths]
+        parsed = [turbo.read(p, fmt, taken) for p in paths]
         texts = [item.text for item in parsed] + [reference]
         for item in parsed:
             item.text = None  # the engine gets one copy; 285 MB each for a 100k-case register
         results, report_factory = turbo.run(texts)
-        component_names = turbo.shapes()
+        component_names = shapes_graph()
     else:
         graphs = [(p, parse_file(p, fmt)) for p in paths]
         data = _QueryCachingGraph()
