@@ -1,8 +1,8 @@
 """Time `migkg validate` on synthetic case registers of 1k, 10k and 100k cases.
 
 For each size: generate the register (benchmarks/generate_cases.py) as N-Triples in a temporary
-directory, run `migkg validate --format json` as a subprocess and measure its wall time and peak
-memory (ru_maxrss of the child), with each requested engine. Beside it, in a child process too:
+directory, run `migkg validate --format json` as a subprocess and measure its wall time, CPU time and peak
+memory (summed over its worker processes), with each requested engine. Beside it, in a child process too:
   - plain pySHACL with inference="none" on the same merged graph (register + reference data +
     ontology scaffold): the reference; migkg's results must equal it, as sets of
     (focus node, path, constraint component, value, severity) restricted to the register's focus
@@ -33,20 +33,44 @@ BIN = Path(sys.executable).parent
 
 def run_child(args: list[str], timeout: float) -> tuple[float, float, float, subprocess.CompletedProcess | None]:
     """Run a child, return (wall seconds, CPU seconds, peak MiB, completed process or None on
-    timeout). Peak memory and CPU time (user + system) are those of this child alone: each is
-    run from a fresh intermediate process. CPU time beside wall time shows whether a run was
+    timeout). Peak memory is the largest sum of the resident memory of the child and all its
+    descendants (`migkg validate --engine turbo` runs large inputs in worker processes side by
+    side), sampled every 20 ms with psutil, and never less than the largest single process's
+    ru_maxrss; CPU time (user + system) is that of the child and its descendants. Each is run
+    from a fresh intermediate process. CPU time beside wall time shows whether a run was
     computing or waiting (and whether an engine used more than one core)."""
     wrapper = (
-        "import resource, subprocess, sys, time, json\n"
+        "import json, resource, subprocess, sys, threading, time\n"
+        "import psutil\n"
+        "peak = [0]\n"
+        "def sample(p, done):\n"
+        "    root = psutil.Process(p.pid)\n"
+        "    while not done.is_set():\n"
+        "        total = 0\n"
+        "        for proc in [root] + root.children(recursive=True):\n"
+        "            try:\n"
+        "                total += proc.memory_info().rss\n"
+        "            except psutil.Error:\n"
+        "                pass\n"
+        "        peak[0] = max(peak[0], total)\n"
+        "        done.wait(0.02)\n"
         "t = time.perf_counter()\n"
+        "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
+        "done = threading.Event()\n"
+        "sampler = threading.Thread(target=sample, args=(p, done), daemon=True)\n"
+        "sampler.start()\n"
         "try:\n"
-        f"    p = subprocess.run(sys.argv[1:], capture_output=True, timeout={timeout})\n"
-        "    rc, out, err = p.returncode, p.stdout.decode(), p.stderr.decode()\n"
+        f"    out, err = p.communicate(timeout={timeout})\n"
+        "    rc, out, err = p.returncode, out.decode(), err.decode()\n"
         "except subprocess.TimeoutExpired:\n"
+        "    for proc in psutil.Process(p.pid).children(recursive=True):\n"
+        "        proc.kill()\n"
+        "    p.kill(); p.communicate()\n"
         "    rc, out, err = None, '', 'timeout'\n"
         "wall = time.perf_counter() - t\n"
+        "done.set(); sampler.join()\n"
         "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime\n"
+        "peak, cpu = max(peak[0] / 2**20, usage.ru_maxrss / 1024), usage.ru_utime + usage.ru_stime\n"
         "sys.stdout.write(json.dumps({'rc': rc, 'wall': wall, 'peak': peak, 'cpu': cpu, 'out': out, 'err': err}))\n"
     )
     p = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True)
