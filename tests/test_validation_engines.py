@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from pyshacl import validate as plain_pyshacl
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
 
 import migkg.validation as v
 from migkg.store import parse_file
@@ -188,3 +189,104 @@ def test_blank_node_labels_are_renamed_as_terms_not_as_text():
     assert renamed == ('_:f1xb1 <http://example.org/_:b1> "a _:b1 b" .\n'
                        '<http://example.org/s> <http://example.org/p> _:f1xb1 _:f1xb1 .\n')
     assert "f1xb1" in taken and turbo._separate_blank_nodes(renamed, set()) == renamed
+
+
+# Chunks: `--engine turbo` validates a large input in parts, side by side in worker processes
+# (migkg.turbo.chunks, validate_texts). The register here is small, so the chunk size is made small.
+
+def test_chunked_turbo_equals_whole_on_a_register(register, monkeypatch):
+    from migkg import turbo
+
+    whole = v.validate([register], engine="turbo")
+    sizes = []
+    real_chunks = turbo.chunks
+    monkeypatch.setattr(turbo, "CHUNK_STATEMENTS", 300)
+
+    def counted_chunks(*args, **kwargs):
+        parts = real_chunks(*args, **kwargs)
+        sizes.append(len(parts))
+        return parts
+
+    monkeypatch.setattr(turbo, "chunks", counted_chunks)
+    chunked = v.validate([register], engine="turbo")
+    assert sizes and sizes[0] > 2  # it was cut, and each part ran in a worker process
+    assert [p.as_dict() for p in chunked.problems] == [p.as_dict() for p in whole.problems]
+    assert v.result_tuples(chunked.report) == v.result_tuples(whole.report)
+    assert len(list(chunked.report.subjects(RDF.type, SH.ValidationReport))) == 1
+    assert chunked.triples == whole.triples
+
+
+def test_chunked_report_of_conforming_data_conforms(tmp_path, monkeypatch):
+    from migkg import turbo
+
+    path = tmp_path / "clean.nt"
+    generate_cases.write(60, path, invalid_share=0.0)
+    monkeypatch.setattr(turbo, "CHUNK_STATEMENTS", 200)
+    outcome = v.validate([path], engine="turbo")
+    assert outcome.conforms and not [p for p in outcome.problems if p.severity == "Violation"]
+    (report,) = outcome.report.subjects(RDF.type, SH.ValidationReport)
+    assert outcome.report.value(report, SH.conforms).toPython() is True
+
+
+def test_a_failing_worker_leaves_the_chunk_to_this_process(register, monkeypatch):
+    from migkg import turbo
+
+    whole = [p.as_dict() for p in v.validate([register], engine="turbo").problems]
+    monkeypatch.setattr(turbo, "CHUNK_STATEMENTS", 300)
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    assert [p.as_dict() for p in v.validate([register], engine="turbo").problems] == whole
+
+
+LINKED = (
+    "<urn:h1> <urn:holder> <urn:p1> .\n"      # points forward to a person described later
+    "<urn:h2> <urn:holder> <urn:p2> .\n"
+    "<urn:h1> <urn:category> <urn:ref> .\n"   # a reference resource: no link
+    "<urn:p1> <urn:label> \"one\" .\n"
+    "<urn:p2> <urn:label> \"two\" .\n"
+    "_:c <urn:concerns> <urn:p2> .\n"
+    "<urn:p3> <urn:label> \"<urn:p1>\" .\n"    # an IRI inside a literal is not a link
+)
+
+
+def subjects_of(text: str) -> set[str]:
+    return {line.split(" ", 1)[0] for line in text.splitlines()}
+
+
+def test_chunks_keep_what_a_record_points_to_together_and_lose_nothing():
+    from migkg import turbo
+
+    parts = turbo.chunks([LINKED], subjects_of(LINKED), "<urn:ref> <urn:label> \"ref\" .\n", size=2)
+    assert sorted("".join(parts).splitlines()) == sorted(LINKED.splitlines())
+    groups = [subjects_of(part) for part in parts]
+    assert sorted(map(sorted, groups)) == [["<urn:h1>", "<urn:p1>"], ["<urn:h2>", "<urn:p2>", "_:c"], ["<urn:p3>"]]
+
+
+def test_data_the_reference_points_to_is_not_cut():
+    from migkg import turbo
+
+    # The reference data points to <urn:p1>: a shape looking forward from a reference resource
+    # could reach it from any chunk, so the data stays whole.
+    parts = turbo.chunks([LINKED], subjects_of(LINKED), "<urn:ref> <urn:partOf> <urn:p1> .\n", size=2)
+    assert parts == [LINKED]
+
+
+INVERSE_SHAPES = '''@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:PathShape a sh:NodeShape ; sh:targetClass ex:Person ;
+    sh:property [ sh:path [ sh:inversePath ex:holder ] ; sh:maxCount 3 ] .
+ex:QueryShape a sh:NodeShape ; sh:targetClass ex:Person ;
+    sh:sparql [ sh:select """SELECT $this WHERE { ?holding <https://example.org/holder> $this }""" ] .
+ex:ForwardShape a sh:NodeShape ; sh:targetClass ex:Holding ;
+    sh:sparql [ sh:select """SELECT $this WHERE { $this <https://example.org/holder> ?p . ?p <https://example.org/age> ?a .
+                FILTER NOT EXISTS { ?p <https://example.org/name> ?n } }""" ] .
+'''
+
+
+def test_locality_check_finds_shapes_that_look_backwards():
+    from migkg import turbo
+
+    shapes = Graph().parse(data=INVERSE_SHAPES, format="turtle")
+    problems = turbo.locality_problems(shapes)
+    assert len(problems) == 2, problems
+    assert any("inversePath" in p for p in problems) and any("?holding" in p for p in problems)
+    assert turbo.locality_problems(v.shapes_graph()) == []  # the project's shapes look forward only
