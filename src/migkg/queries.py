@@ -1,9 +1,12 @@
 """The saved query catalogue: one SPARQL query per `.rq` file with a grlc-style header.
 
-Header lines start with ``#+`` and together form YAML::
+Header lines start with ``#+``. As grlc reads them, the ``#+`` and one space after it are
+removed from each such line and the lines, joined, are one YAML mapping::
 
     #+ summary: One line
-    #+ description: The question in plain words (competency question N)
+    #+ description: >-
+    #+   The question in plain words: prose with a colon needs a block scalar
+    #+   (``>-``) or quotes, as in any YAML (competency question N)
     #+ tags:
     #+   - overlaps
     #+ params:
@@ -12,23 +15,25 @@ Header lines start with ``#+`` and together form YAML::
     #+     default: en
     #+     description: Language of the labels
 
-Parameters are bound as RDF terms (rdflib ``initBindings``), never pasted into the text.
+Parameters are bound as RDF terms, never pasted into the text as strings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 import yaml
-from rdflib import XSD, Literal, URIRef, Variable
-from rdflib.term import Node
 
 from migkg import resources
+from migkg.core import terms
+from migkg.core.namespaces import XSD
 from migkg.errors import MigkgError
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PARAM_TYPES = ("iri", "string", "language", "date", "integer")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -45,27 +50,31 @@ class Param:
     default: str | None = None
     description: str = ""
 
-    def to_term(self, value: str) -> Node:
-        """Convert a command-line string to an RDF term of this parameter's type."""
+    def to_ox(self, value: str):
+        """Convert a command-line string to an RDF term (pyoxigraph) of this parameter's type."""
         try:
             if self.type == "iri":
                 if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
                     raise ValueError("not an absolute IRI")
-                return URIRef(value)
+                return ox.NamedNode(value)
             if self.type == "string":
-                return Literal(value)
+                return ox.Literal(value)
             if self.type == "language":
                 if not LANGUAGE_TAG.match(value):
                     raise ValueError("not a language tag such as en or es")
-                return Literal(value.lower())
+                return ox.Literal(value.lower())
             if self.type == "date":
                 dt.date.fromisoformat(value)
-                return Literal(value, datatype=XSD.date)
+                return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
             if self.type == "integer":
-                return Literal(int(value), datatype=XSD.integer)
+                return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
         except ValueError as exc:
             raise QueryError(f"parameter {self.name}: {value!r} is not a valid {self.type} ({exc})") from None
         raise QueryError(f"parameter {self.name}: unknown type {self.type}")
+
+    def to_term(self, value: str):
+        """The same term as rdflib's (for the rdflib engine and remote endpoints)."""
+        return terms.from_ox(self.to_ox(value))
 
 
 @dataclass(frozen=True)
@@ -90,51 +99,49 @@ class SavedQuery:
             ],
         }
 
-    def bindings(self, given: dict[str, str] | None = None) -> dict[Variable, Node]:
-        """RDF terms for the parameters: the given values, else the defaults."""
+    def ox_bindings(self, given: dict[str, str] | None = None) -> dict[str, object]:
+        """pyoxigraph terms for the parameters, by name: the given values, else the defaults."""
         given = dict(given or {})
         known = {p.name: p for p in self.params}
         unknown = sorted(set(given) - set(known))
         if unknown:
             valid = ", ".join(known) or "(none)"
             raise QueryError(f"query {self.name} has no parameter {unknown[0]!r}; its parameters: {valid}")
-        out: dict[Variable, Node] = {}
+        out: dict[str, object] = {}
         for name, param in known.items():
             value = given.get(name, param.default)
             if value is not None and value != "":
-                out[Variable(name)] = param.to_term(str(value))
+                out[name] = param.to_ox(str(value))
         return out
+
+    def bindings(self, given: dict[str, str] | None = None) -> dict:
+        """rdflib terms for the parameters (``Variable`` keys), for the rdflib engine."""
+        from rdflib import Variable
+
+        return {Variable(name): terms.from_ox(term) for name, term in self.ox_bindings(given).items()}
 
 
 def _header(path: Path, text: str) -> dict:
-    """Read the ``#+`` lines. ``key: text`` is plain text (indented lines continue it, so a
-    colon inside prose is fine); a key with nothing after the colon opens a YAML block
-    (a list of tags or of parameters)."""
-    lines = [line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")]
-    header: dict = {}
-    key, inline, block = None, "", []
-
-    def flush() -> None:
-        if key is None:
-            return
-        if inline:
-            header[key] = " ".join([inline] + [b.strip() for b in block if b.strip()])
-            return
-        try:
-            header[key] = yaml.safe_load(textwrap.dedent("\n".join(block))) if block else None
-        except yaml.YAMLError as exc:
-            raise QueryError(f"{path}: the #+ {key} block is not valid YAML: {str(exc).splitlines()[0]}") from None
-
-    for line in lines:
-        match = re.match(r"^([A-Za-z_][\w-]*):(.*)$", line)
-        if match and not line.startswith((" ", "\t")):
-            flush()
-            key, inline, block = match.group(1), match.group(2).strip(), []
-        elif key is not None:
-            block.append(line)
-        elif line.strip():
-            raise QueryError(f"{path}: #+ header line before any key: {line.strip()!r}")
-    flush()
+    """The ``#+`` lines, read as YAML (``#+`` and one space removed from each, joined by newlines)."""
+    numbers, lines = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#+"):
+            numbers.append(number)
+            lines.append(line[2:].removeprefix(" "))
+    if not lines:
+        return {}
+    try:
+        header = yaml.load("\n".join(lines), Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = numbers[min(mark.line, len(numbers) - 1)] if mark is not None else numbers[0]
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split("\n")[0].split())
+        raise QueryError(f"{path}, line {where}: the #+ header is not valid YAML: {problem}") from None
+    if header is None:
+        return {}
+    if not isinstance(header, dict):
+        raise QueryError(f"{path}, line {numbers[0]}: the #+ header must be a YAML mapping "
+                         f"(summary:, description:, ...), not a {type(header).__name__}")
     return header
 
 
@@ -181,6 +188,17 @@ def catalogue() -> list[SavedQuery]:
 
 
 def find(name: str) -> SavedQuery:
+    # Fast path: read only the file(s) the name can mean, not the whole catalogue.
+    root = resources.part("queries")
+    stem = name.rsplit("/", 1)[-1]
+    if stem and not any(c in stem for c in "*?["):
+        same_stem = [p for p in root.rglob(f"{stem}.rq") if p.stem == stem and p.is_file()]
+        if name == stem and len(same_stem) == 1:
+            return load_query(same_stem[0], name)
+        if len(same_stem) > 1:  # colliding stems are named dir/stem, as in catalogue()
+            for path in same_stem:
+                if path.relative_to(root).with_suffix("").as_posix() == name:
+                    return load_query(path, name)
     by_name = {q.name: q for q in catalogue()}
     if name in by_name:
         return by_name[name]
