@@ -26,7 +26,7 @@ def test_help(command):
     result = run(command)
     assert result.returncode == 0, result.stderr
     assert "migration governance" in result.stdout
-    for sub in ("info", "run"):
+    for sub in ("info", "check"):
         assert sub in result.stdout
 
 
@@ -47,7 +47,7 @@ def test_info_lists_files_classes_and_sources(tmp_path):
 
 def test_run_writes_summary_and_says_where(tmp_path):
     out_dir = tmp_path / "out"
-    result = run([str(BIN / "migkg"), "run", "-o", str(out_dir)], cwd=tmp_path)
+    result = run([str(BIN / "migkg"), "check", "-o", str(out_dir)], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     summary = out_dir / "summary.md"
     assert summary.is_file()
@@ -59,7 +59,7 @@ def test_run_writes_summary_and_says_where(tmp_path):
 def test_run_is_deterministic(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for d in (a, b):
-        assert run([str(BIN / "migkg"), "run", "-o", str(d)]).returncode == 0
+        assert run([str(BIN / "migkg"), "check", "-o", str(d)]).returncode == 0
     assert (a / "summary.md").read_bytes() == (b / "summary.md").read_bytes()
 
 

@@ -6,15 +6,37 @@ import os
 import sys
 from pathlib import Path
 
+import functools
+
 import click
-from rich.console import Console
-from rich.table import Table
 
 from migkg import __version__
 from migkg.errors import MigkgError
 
-console = Console()
-err_console = Console(stderr=True)
+
+# rich costs ~40 ms to import: only the commands that draw tables or progress bars load it.
+@functools.cache
+def _consoles():
+    from rich.console import Console
+
+    return Console(), Console(stderr=True)
+
+
+class _LazyConsole:
+    def __init__(self, index: int):
+        self._index = index
+
+    def __getattr__(self, name):
+        return getattr(_consoles()[self._index], name)
+
+
+console = _LazyConsole(0)
+err_console = _LazyConsole(1)
+
+
+def _say_error(text: str) -> None:
+    """One line on stderr; plain text (no rich needed on the error path)."""
+    click.echo(text, err=True)
 
 
 class MigkgGroup(click.Group):
@@ -24,10 +46,10 @@ class MigkgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except MigkgError as exc:
-            err_console.print(f"migkg: {exc}", markup=False, highlight=False, soft_wrap=True)
+            _say_error(f"migkg: {exc}")
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:  # the finally blocks have removed temporary files by now
-            err_console.print("migkg: interrupted", markup=False, highlight=False)
+            _say_error("migkg: interrupted")
             sys.exit(130)
 
 
@@ -44,10 +66,12 @@ def main() -> None:
 @main.command()
 def info() -> None:
     """Files loaded, triples per file, classes, individuals per class, sources cited."""
-    from migkg.info import describe
-    from migkg.store import load_default_graph
+    from rich.table import Table
 
-    summary = describe(load_default_graph())
+    from migkg.graphstore import open_default
+    from migkg.info import describe
+
+    summary = describe(open_default())
     files = Table(title="Files loaded", show_footer=True)
     files.add_column("file", footer="total")
     files.add_column("triples", justify="right", footer=str(sum(n for _, n in summary.files)))
@@ -72,14 +96,18 @@ def info() -> None:
     console.print(sources)
 
 
-@main.command()
+@main.command("check")
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("report"),
-              show_default=True, help="Folder to write the summary into.")
-def run(output_dir: Path) -> None:
-    """The main job: load ontology and data, run OWL RL reasoning, write and print a summary."""
-    from migkg.run import main_job
+              show_default=True, help="Folder to write summary.md into.")
+def check_command(output_dir: Path) -> None:
+    """The quick check: load ontology and data, OWL RL reasoning and consistency, write summary.md.
 
-    result = main_job(output_dir, console)
+    Exit 0 when the graph is consistent under OWL RL, 1 when it is not. (The main job, which
+    also validates and writes the whole report, is `migkg report`, run by `make run`.)
+    """
+    from migkg.check import check
+
+    result = check(output_dir, _consoles()[0])
     if not result.consistent:
         sys.exit(1)
 
@@ -97,7 +125,7 @@ def report_command(output_dir: Path) -> None:
     from migkg.report import ReportError, build_report
 
     try:
-        result = build_report(output_dir, console)
+        result = build_report(output_dir, _consoles()[0])
     except MigkgError:
         raise
     except OSError as exc:
@@ -131,6 +159,8 @@ def report_command(output_dir: Path) -> None:
 def list_queries(fmt: str) -> None:
     """List the saved query catalogue (name and summary)."""
     import json
+
+    from rich.table import Table
 
     from migkg.queries import catalogue
 
@@ -187,30 +217,36 @@ def query(name, query_file, params, fmt, inferred, endpoint, engine, allow_netwo
     if endpoint and inferred:
         raise QueryError("--inferred applies to the local graph; a remote endpoint answers from what it stores")
     saved = load_query(query_file) if query_file else find(name)
-    bindings = saved.bindings(_parse_params(params))
+    bindings = saved.ox_bindings(_parse_params(params))
     if endpoint:
-        table = sparql.run_remote(endpoint, saved.text, bindings)
+        table = sparql.run_remote(endpoint, saved.text, saved.bindings(_parse_params(params)))
     else:
-        from migkg.store import load_default_graph
+        from migkg.graphstore import open_default
 
-        graph = load_default_graph().graph
-        if inferred:
-            from migkg.reasoning import owl_rl_closure
-
-            graph = owl_rl_closure(graph).closure
+        gs = open_default()
         if engine == "rdflib":
-            table = sparql.run_rdflib(graph, saved.text, bindings, allow_network=allow_network)
+            graph = gs.rdflib_graph()
+            if inferred:
+                from migkg.closure import closure_graph
+
+                graph = closure_graph(gs)
+            table = sparql.run_rdflib(graph, saved.text, saved.bindings(_parse_params(params)),
+                                      allow_network=allow_network)
         else:
-            table = sparql.run_oxigraph(sparql.oxigraph_store(graph), saved.text, bindings,
-                                        allow_network=allow_network)
+            store = gs.store
+            if inferred:
+                from migkg.closure import closure_store
+
+                store = closure_store(gs)
+            table = sparql.run_oxigraph(store, saved.text, bindings, allow_network=allow_network, as_rdflib=False)
     if fmt == "json":
         click.echo(sparql.to_json(table))
     elif fmt in ("csv", "tsv"):
         click.echo(sparql.to_delimited(table, "," if fmt == "csv" else "\t"), nl=False)
     else:
-        from migkg.store import NAMESPACES
+        from rich.table import Table
 
-        columns, cells = table.for_reading(NAMESPACES)
+        columns, cells = table.for_reading()
         out = Table(title=f"{saved.name}: {len(table)} rows", show_lines=True)
         for var in columns:
             out.add_column(var, overflow="fold")

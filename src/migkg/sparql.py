@@ -13,9 +13,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.term import Node
 
+from migkg.core import terms
+from migkg.core.namespaces import NAMESPACES, shorten
 from migkg.errors import MigkgError
 
 
@@ -25,32 +25,31 @@ class QueryFailed(MigkgError):
 
 @dataclass
 class ResultTable:
+    """Variables and rows of a SELECT answer. The cells are RDF terms: rdflib's from the rdflib
+    engine and remote endpoints, pyoxigraph's from the fast path (``run_oxigraph(...,
+    as_rdflib=False)``); every writer below reads both."""
+
     variables: list[str]
-    rows: list[list[Node | None]]
+    rows: list[list]
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def as_tuples(self) -> list[tuple]:
         """Rows as tuples of plain values, for comparing engines."""
-        return [tuple(None if v is None else v.n3() for v in row) for row in self.rows]
+        return [tuple(None if v is None else terms.nt(v) for v in row) for row in self.rows]
 
-    def for_reading(self, namespaces: dict[str, str]) -> tuple[list[str], list[list[str]]]:
+    def for_reading(self, namespaces: dict[str, str] | None = None) -> tuple[list[str], list[list[str]]]:
         """Columns and cells for a person at a terminal: a column ``x`` is left out when ``xLabel``
         is there to name it, and the remaining IRIs are written with the project's prefixes
         (``pe:mre``). The machine formats (csv, tsv, json) keep every column and full IRIs."""
         keep = [i for i, v in enumerate(self.variables) if f"{v}Label" not in self.variables]
-        by_length = sorted(namespaces.items(), key=lambda kv: -len(kv[1]))
+        namespaces = namespaces or NAMESPACES
 
         def show(term) -> str:
             if term is None:
                 return ""
-            text = str(term)
-            if isinstance(term, URIRef):
-                for prefix, iri in by_length:
-                    if text.startswith(iri) and len(text) > len(iri):
-                        return f"{prefix}:{text[len(iri):]}"
-            return text
+            return shorten(terms.text(term), namespaces) if terms.is_iri(term) else terms.text(term)
 
         return [self.variables[i] for i in keep], [[show(row[i]) for i in keep] for row in self.rows]
 
@@ -67,6 +66,7 @@ class NetworkClauseRefused(QueryFailed):
 
 
 def _walk_parse_tree(node) -> list[str]:
+    from rdflib import URIRef, Variable
     from rdflib.plugins.sparql.parserutils import CompValue
 
     def term(item: CompValue, key: str) -> str:
@@ -105,6 +105,8 @@ def network_clauses(query: str) -> tuple[str, ...]:
     in rdflib's parse tree of the query (or of the update), not by matching words. A text that
     neither parser accepts but that mentions SERVICE, FROM or LOAD outside IRIs, strings and
     comments is refused too: it cannot be checked."""
+    if not _NETWORK_WORDS.search(_NOT_KEYWORDS.sub(" ", query)):
+        return ()  # no such word outside IRIs, strings and comments: nothing to parse for
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     for parse in (parseQuery, parseUpdate):
@@ -129,9 +131,10 @@ def check_local(query: str, allow_network: bool = False) -> None:
 
 # --- rdflib ------------------------------------------------------------------------------
 
-def _top_level_group_keys(algebra) -> list[Variable] | None:
+def _top_level_group_keys(algebra) -> list | None:
     """The GROUP BY variables of the outermost grouping (breadth-first, so a subquery's own
     GROUP BY is not mistaken for it); None when the query has no explicit GROUP BY."""
+    from rdflib import Variable
     from rdflib.plugins.sparql.parserutils import CompValue
 
     queue = [algebra]
@@ -147,8 +150,9 @@ def _top_level_group_keys(algebra) -> list[Variable] | None:
     return None
 
 
-def run_rdflib(graph: Graph, query: str, bindings: dict[Variable, Node] | None = None,
-               allow_network: bool = False) -> ResultTable:
+def run_rdflib(graph, query: str, bindings: dict | None = None, allow_network: bool = False) -> ResultTable:
+    """Run ``query`` on an rdflib graph (the reference engine), parameters as ``initBindings``."""
+    from rdflib import Literal
     from rdflib.plugins.sparql import prepareQuery
 
     check_local(query, allow_network)
@@ -174,59 +178,42 @@ def run_rdflib(graph: Graph, query: str, bindings: dict[Variable, Node] | None =
 
 # --- pyoxigraph --------------------------------------------------------------------------
 
-def _to_ox(term: Node):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot convert {term!r}")
+# Kept under its old name for the modules that convert one term.
+from_ox = terms.from_ox
 
 
-def from_ox(term) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value if term.datatype else None
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype) if datatype else None)
-    raise TypeError(f"cannot convert {term!r}")
-
-
-def oxigraph_store(graph: Graph) -> ox.Store:
-    """An in-memory pyoxigraph store holding the same triples as ``graph``."""
+def oxigraph_store(graph) -> ox.Store:
+    """An in-memory pyoxigraph store holding the same triples as the rdflib ``graph``."""
     store = ox.Store()
     data = graph.serialize(format="nt", encoding="utf-8")
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
-def run_oxigraph(store: ox.Store, query: str, bindings: dict[Variable, Node] | None = None,
-                 allow_network: bool = False) -> ResultTable:
+_TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+_FALSE = ox.Literal("false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+
+
+def run_oxigraph(store: ox.Store, query: str, bindings: dict | None = None, allow_network: bool = False,
+                 as_rdflib: bool = True) -> ResultTable:
+    """Run ``query`` on a pyoxigraph store. ``bindings`` maps names (or rdflib Variables) to
+    terms of either library. The cells are rdflib terms unless ``as_rdflib`` is False (the fast
+    path: no rdflib at all)."""
     check_local(query, allow_network)
     # pyoxigraph substitutes only projected variables, so parameters travel in a VALUES
-    # block of terms serialised by rdflib, as for a remote endpoint (see with_values_block).
+    # block of terms in N-Triples syntax, as for a remote endpoint (see with_values_block).
     try:
         result = store.query(with_values_block(query, bindings or {}), use_default_graph_as_union=True)
     except Exception as exc:
         raise QueryFailed(f"query failed: {_first_line(exc)}") from None
-    if isinstance(result, bool):
-        return ResultTable(["ask"], [[Literal(result)]])
+    if isinstance(result, (bool, ox.QueryBoolean)):
+        answer = _TRUE if bool(result) else _FALSE
+        return ResultTable(["ask"], [[terms.from_ox(answer) if as_rdflib else answer]])
     if not isinstance(result, ox.QuerySolutions):
         raise QueryFailed("only SELECT and ASK queries can be run from the catalogue")
     variables = [v.value for v in result.variables]
+    if not as_rdflib:
+        return ResultTable(variables, [[solution[v] for v in variables] for solution in result])
     # Large answers repeat the same terms (categories, labels, dates) many times: convert each
     # distinct term once. Building an rdflib Literal parses its value, which dominates otherwise.
     converted: dict = {}
@@ -236,7 +223,7 @@ def run_oxigraph(store: ox.Store, query: str, bindings: dict[Variable, Node] | N
             return None
         node = converted.get(t)
         if node is None:
-            node = converted[t] = from_ox(t)
+            node = converted[t] = terms.from_ox(t)
         return node
 
     rows = [[term(solution[v]) for v in variables] for solution in result]
@@ -248,17 +235,18 @@ def run_oxigraph(store: ox.Store, query: str, bindings: dict[Variable, Node] | N
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
-def with_values_block(query: str, bindings: dict[Variable, Node]) -> str:
+def with_values_block(query: str, bindings: dict) -> str:
     """The SPARQL protocol has no parameter binding, so bound terms travel in a VALUES block
-    at the start of the top-level WHERE group. Each term is serialised by rdflib (``n3()``),
-    which escapes quotes, backslashes and line breaks: a value can never end the term."""
+    at the start of the top-level WHERE group. Each term is written in N-Triples syntax (by
+    the library it comes from), which escapes quotes, backslashes and line breaks: a value can
+    never end the term."""
     if not bindings:
         return query
     match = _WHERE.search(query)
     if match is None:
         raise QueryFailed("cannot bind parameters: the query has no WHERE clause")
     names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(term.n3() for term in bindings.values())
+    values = " ".join(terms.nt(term) for term in bindings.values())
     block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
     return query[: match.end()] + block + query[match.end():]
 
@@ -273,7 +261,7 @@ def query_form(query: str) -> str:
     return match.group(1).upper() if match else "SELECT"
 
 
-def run_remote(endpoint: str, query: str, bindings: dict[Variable, Node] | None = None,
+def run_remote(endpoint: str, query: str, bindings: dict | None = None,
                timeout: float = 60.0) -> ResultTable:
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
@@ -294,20 +282,19 @@ def run_remote(endpoint: str, query: str, bindings: dict[Variable, Node] | None 
 
 # --- W3C SPARQL 1.1 Query Results JSON ---------------------------------------------------
 
-def _term_json(term: Node) -> dict:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
+def _term_json(term) -> dict:
+    kind, value, language, datatype = terms.parts(term)
+    out = {"type": kind, "value": value}
+    if language:
+        out["xml:lang"] = language
+    elif datatype:
+        out["datatype"] = datatype
     return out
 
 
-def _term_from_json(cell: dict) -> Node:
+def _term_from_json(cell: dict):
+    from rdflib import BNode, Literal, URIRef
+
     kind = cell["type"]
     if kind == "uri":
         return URIRef(cell["value"])
@@ -321,6 +308,8 @@ def _term_from_json(cell: dict) -> Node:
 
 
 def from_sparql_json(data: dict) -> ResultTable:
+    from rdflib import Literal
+
     if "boolean" in data:
         return ResultTable(["ask"], [[Literal(bool(data["boolean"]))]])
     variables = list(data["head"]["vars"])
@@ -328,17 +317,19 @@ def from_sparql_json(data: dict) -> ResultTable:
     return ResultTable(variables, rows)
 
 
+def _is_ask(table: ResultTable) -> bool:
+    if table.variables != ["ask"] or len(table.rows) != 1 or table.rows[0][0] is None:
+        return False
+    kind, _, _, datatype = terms.parts(table.rows[0][0])
+    return kind == "literal" and bool(datatype) and datatype.endswith("boolean")
+
+
 def to_json(table: ResultTable) -> str:
-    if table.variables == ["ask"] and len(table.rows) == 1 and isinstance(table.rows[0][0], Literal) \
-            and table.rows[0][0].datatype and str(table.rows[0][0].datatype).endswith("boolean"):
-        return json.dumps({"head": {}, "boolean": bool(table.rows[0][0].toPython())}, ensure_ascii=False)
+    if _is_ask(table):
+        return json.dumps({"head": {}, "boolean": terms.text(table.rows[0][0]) in ("true", "1")}, ensure_ascii=False)
     bindings = [{v: _term_json(t) for v, t in zip(table.variables, row) if t is not None} for row in table.rows]
     return json.dumps({"head": {"vars": table.variables}, "results": {"bindings": bindings}},
                       ensure_ascii=False, indent=1)
-
-
-def _plain(term: Node | None) -> str:
-    return "" if term is None else str(term)
 
 
 def to_delimited(table: ResultTable, delimiter: str) -> str:
@@ -346,6 +337,6 @@ def to_delimited(table: ResultTable, delimiter: str) -> str:
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(table.variables)
     for row in table.rows:
-        writer.writerow([_plain(t).replace("\t", " ").replace("\n", " ") if delimiter == "\t" else _plain(t)
+        writer.writerow([terms.text(t).replace("\t", " ").replace("\n", " ") if delimiter == "\t" else terms.text(t)
                          for t in row])
     return buffer.getvalue()

@@ -1,0 +1,98 @@
+"""The graph at run time: the knowledge files read once into an embedded pyoxigraph store.
+
+Every command works on this store (query, report, validate's reference data, info); rdflib is
+built from it only where rdflib is the right tool (owlrl, pyLODE, some serialisers), through
+``rdflib_graph()``. All triples sit in the default graph, so a triple stated in two files is
+one triple (as in rdflib's merged graph); blank nodes of different files stay different.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from migkg import resources
+from migkg.core import cache
+from migkg.core.namespaces import NAMESPACES
+from migkg.sparql import ResultTable, run_oxigraph
+
+TURTLE = ox.RdfFormat.TURTLE
+_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)
+
+
+class GraphStore:
+    """The knowledge files in one pyoxigraph store."""
+
+    def __init__(self, paths: list[Path], root: Path | None = None):
+        self.paths = [Path(p) for p in paths]
+        self.root = root or resources.resource_root()
+        self.store = ox.Store()
+        for path in self.paths:
+            # bulk_load gives each file's blank nodes fresh labels, and skips transactions.
+            self.store.bulk_load(path=str(path), format=TURTLE)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    @property
+    def triples(self) -> int:
+        return len(self.store)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A hash of the files' names and bytes: the key of everything derived from them."""
+        return cache.fingerprint(self.paths, self.root)
+
+    @functools.cached_property
+    def files(self) -> list[tuple[str, int]]:
+        """(path relative to the knowledge folder, distinct triples in that file), in load order."""
+        out = []
+        for path in self.paths:
+            count = len(set(ox.parse(path=str(path), format=TURTLE)))
+            try:
+                name = str(path.relative_to(self.root))
+            except ValueError:
+                name = str(path)
+            out.append((name, count))
+        return out
+
+    @functools.cached_property
+    def prefixes(self) -> dict[str, str]:
+        """The project's prefixes, then those the files declare besides (first declaration wins)."""
+        found = dict(NAMESPACES)
+        for path in self.paths:
+            for prefix, iri in _PREFIX_LINE.findall(path.read_text(encoding="utf-8")):
+                found.setdefault(prefix, iri)
+        return found
+
+    def select(self, query: str, bindings: dict | None = None, *, as_rdflib: bool = True,
+               allow_network: bool = False) -> ResultTable:
+        return run_oxigraph(self.store, query, bindings, allow_network=allow_network, as_rdflib=as_rdflib)
+
+    def ntriples(self) -> bytes:
+        """The whole graph as N-Triples (in the store's order)."""
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
+    @functools.cache
+    def rdflib_graph(self):
+        """An rdflib copy of the graph, built once, with the project's prefixes bound."""
+        from rdflib import Graph
+
+        graph = Graph()
+        for prefix, iri in NAMESPACES.items():
+            graph.bind(prefix, iri)
+        graph.parse(data=self.ntriples(), format="nt")
+        return graph
+
+
+def default_paths(include_data: bool = True) -> list[Path]:
+    return resources.ontology_files() + (resources.data_files() if include_data else [])
+
+
+@functools.cache
+def open_default(include_data: bool = True) -> GraphStore:
+    """The project's own graph (ontology and, by default, data), read once per process."""
+    return GraphStore(default_paths(include_data))
