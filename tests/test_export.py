@@ -154,13 +154,15 @@ def test_inferred_adds_the_closure_in_its_own_graph(exports, graph):
 
 
 def test_no_partial_file_when_writing_fails(tmp_path, monkeypatch):
+    from migkg.core import atomic
+
     target = tmp_path / "graph.ttl"
     target.write_text("old content\n")
 
     def full_disk(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export.os, "fsync", full_disk)
+    monkeypatch.setattr(atomic.os, "fsync", full_disk)  # the one atomic writer (core.atomic)
     with pytest.raises(export.ExportError, match="No space left on device"):
         export.write_atomically(target, b"new content\n" * 1000)
     assert target.read_text() == "old content\n"

@@ -24,19 +24,16 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.serializers.rdfxml import XMLSerializer
 from rdflib.plugins.serializers.trig import TrigSerializer
-from rdflib.term import Node
 
 from migkg import resources
 from migkg.errors import MigkgError
+from migkg.core.canon import canonical_quads
 from migkg.store import NAMESPACES, parse_file
 
 GRAPH_BASE = "https://w3id.org/migkg/graph/"
@@ -92,60 +89,6 @@ def _prefixes(parts: list[Part]) -> dict[str, str]:
             if prefix and prefix not in prefixes and str(iri) not in prefixes.values():
                 prefixes[prefix] = str(iri)
     return prefixes
-
-
-# --- canonical blank nodes ---------------------------------------------------------------
-
-class _Converter:
-    """rdflib <-> pyoxigraph terms. Literals and IRIs come back as the very rdflib terms
-    that went in (rdflib tells "x" from "x"^^xsd:string, RDF 1.1 and Oxigraph do not)."""
-
-    def __init__(self) -> None:
-        self._back: dict = {}
-
-    def to_ox(self, term: Node):
-        if isinstance(term, BNode):
-            return ox.BlankNode(str(term))
-        if isinstance(term, URIRef):
-            out = ox.NamedNode(str(term))
-        elif isinstance(term, Literal):
-            if term.language:
-                out = ox.Literal(str(term), language=term.language)
-            elif term.datatype:
-                out = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            else:
-                out = ox.Literal(str(term))
-        else:
-            raise ExportError(f"cannot export the RDF term {term!r}")
-        self._back.setdefault(out, term)
-        return out
-
-    def from_ox(self, term) -> Node:
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        return self._back[term]
-
-
-def canonical_quads(quads: list[tuple[Node, Node, Node, URIRef | None]]) -> list[tuple]:
-    """The quads with blank nodes relabelled by RDFC-1.0, sorted, without duplicates."""
-    if not any(isinstance(t, BNode) for q in quads for t in q[:3]):
-        return sorted(set(quads), key=_sort_key)
-    conv = _Converter()
-    dataset = ox.Dataset()
-    for s, p, o, g in quads:
-        dataset.add(ox.Quad(conv.to_ox(s), conv.to_ox(p), conv.to_ox(o),
-                            ox.DefaultGraph() if g is None else ox.NamedNode(str(g))))
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    out = set()
-    for quad in dataset:
-        g = None if isinstance(quad.graph_name, ox.DefaultGraph) else URIRef(quad.graph_name.value)
-        out.add((conv.from_ox(quad.subject), conv.from_ox(quad.predicate), conv.from_ox(quad.object), g))
-    return sorted(out, key=_sort_key)
-
-
-def _sort_key(quad: tuple) -> tuple:
-    s, p, o, g = quad
-    return ("" if g is None else str(g), s.n3(), p.n3(), o.n3())
 
 
 def rdf_closure(graph: Graph) -> Graph:
@@ -308,26 +251,10 @@ def check_output(path: Path) -> Path:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
+    from migkg.core import atomic
+
     path = check_output(path)
-    folder = path.parent
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+        atomic.write_atomically(path, data)
     except OSError as exc:
         raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        raise

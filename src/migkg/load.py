@@ -409,14 +409,20 @@ class UpdateEndpoint:
 
 def skolemise(graph: Graph) -> Graph:
     """The graph with every blank node replaced by a skolem IRI that depends only on the graph's
-    content (its canonical form, rdflib.compare's RGDA1), so that the same graph always gives
+    content (its canonical form, RDFC-1.0: ``core.canon``), so that the same graph always gives
     the same IRIs: a request sent twice stores each triple once."""
     from rdflib import BNode
-    from rdflib.compare import to_canonical_graph
+
+    from migkg.core.canon import skolemised_triples
 
     if not any(isinstance(term, BNode) for triple in graph for term in triple):
         return graph
-    return to_canonical_graph(graph).skolemize(authority=SKOLEM_AUTHORITY, basepath=SKOLEM_PATH)
+    out = Graph()
+    for prefix, iri in graph.namespaces():
+        out.bind(prefix, iri)
+    for triple in skolemised_triples(graph, SKOLEM_AUTHORITY + SKOLEM_PATH):
+        out.add(triple)
+    return out
 
 
 def ntriples(graph: Graph) -> list[str]:

@@ -29,6 +29,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from migkg import resources
+from migkg.core.namespaces import NAMESPACES  # noqa: F401  (re-exported: store.NAMESPACES)
 from migkg.errors import InputError
 
 FORMATS_BY_SUFFIX = {
@@ -45,20 +46,6 @@ FORMATS_BY_SUFFIX = {
     ".trix": "trix",
 }
 
-NAMESPACES = {
-    "mkg": "https://w3id.org/migkg/ontology#",
-    "pe": "https://w3id.org/migkg/id/pe/",
-    "int": "https://w3id.org/migkg/id/int/",
-    "cat": "https://w3id.org/migkg/id/category/",
-    "place": "https://w3id.org/migkg/id/place/",
-    "src": "https://w3id.org/migkg/id/source/",
-    "org": "http://www.w3.org/ns/org#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
 
 # --- limits ------------------------------------------------------------------------------
 
