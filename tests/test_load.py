@@ -5,7 +5,7 @@
 - a load that fails midway (a rejected request, a count mismatch, the server stopped
   between staging and move) leaves the target graph exactly as it was;
 - wrong URL, refused connection, rejected credentials, 403, 5xx and timeouts give one line
-  and exit 2 from the real console script.
+  and exit 2 from the `migkg` command (run in-process, as every command here).
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import base64
 import json
 import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -25,25 +23,30 @@ from rdflib import BNode
 
 from migkg import sparql
 from migkg.cli import main
-from migkg.load import STAGING_PREFIX, LoadError, Loader, UpdateEndpoint, load
+from migkg.load import STAGING_PREFIX, Loader, LoadError, UpdateEndpoint, load
 from migkg.queries import catalogue, find
 
+from .conftest import run_cli
 from .servers import OxigraphServer, StatusServer, free_port, oxigraph_binary
 
-# rdflib's own code uses its deprecated ConjunctiveGraph API: not ours to fix.
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [
+    # rdflib's own code uses its deprecated ConjunctiveGraph API: not ours to fix.
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.server,
+    pytest.mark.xdist_group("oxigraph-load"),  # one worker, one oxigraph server and one load for the module
+]
 
-BIN = Path(sys.executable).parent
 TARGET = "urn:migkg:test:target"
 BEFORE = (b'<urn:migkg:test:s> <urn:migkg:test:p> "kept"@en .\n'
           b'<urn:migkg:test:s> <urn:migkg:test:q> <urn:migkg:test:o> .\n')
 QUERY_NAMES = [q.name for q in catalogue()]
 
 
-def clean_env(home: Path, **extra: str) -> dict:
-    """No credentials, no netrc and no proxy from the developer's environment."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MIGKG_USER", "MIGKG_PASSWORD", "NETRC") and not k.lower().endswith("_proxy")}
+def clean_env(home: Path, **extra: str) -> dict[str, str | None]:
+    """The changes to the environment for a run (None removes a variable): no credentials, no
+    netrc and no proxy from the developer's environment."""
+    env: dict[str, str | None] = {k: None for k in os.environ
+                                  if k in ("MIGKG_USER", "MIGKG_PASSWORD", "NETRC") or k.lower().endswith("_proxy")}
     env["HOME"] = str(home)
     env.update(extra)
     return env
@@ -65,9 +68,8 @@ def state(server: OxigraphServer) -> tuple:
 @pytest.fixture(scope="module")
 def loaded(oxigraph_server, tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
-    result = subprocess.run([str(BIN / "migkg"), "load", "--store", oxigraph_server.store,
-                             "--update", oxigraph_server.update_url],
-                            env=clean_env(home), capture_output=True, text=True, timeout=300)
+    result = run_cli("load", "--store", oxigraph_server.store, "--update", oxigraph_server.update_url,
+                     env=clean_env(home))
     assert result.returncode == 0, result.stderr
     return result
 
@@ -154,11 +156,11 @@ def test_count_mismatch_leaves_the_target_as_it_was(oxigraph_server, graph, monk
 
 def test_insert_rejected_midway_leaves_the_target_as_it_was(oxigraph_server, graph, monkeypatch):
     """SPARQL Update only: the third INSERT DATA chunk is rejected after two were stored."""
-    import migkg.load
+    import migkg.load.loader
 
     oxigraph_server.put_graph(TARGET, BEFORE)
     before = state(oxigraph_server)
-    monkeypatch.setattr(migkg.load, "CHUNK", 1000)
+    monkeypatch.setattr(migkg.load.loader, "CHUNK", 1000)
     original = UpdateEndpoint.update
     inserts = []
 
@@ -217,7 +219,7 @@ def test_server_stopped_between_staging_and_move(tmp_path, graph, monkeypatch):
         server.stop()
 
 
-# --- one-line errors and exit 2 from the console script ----------------------------------
+# --- one-line errors and exit 2 from the command -----------------------------------------
 
 def _scenarios(ox: OxigraphServer, status: StatusServer, home: Path) -> dict:
     netrc = home / "netrc"
@@ -239,7 +241,7 @@ def _scenarios(ox: OxigraphServer, status: StatusServer, home: Path) -> dict:
         "forbidden": (["--store", status.base + "/403/store"], creds, "403 Forbidden"),
         "server-error": (["--store", status.base + "/500/store"], {}, "server error 500"),
         "server-error-update": (["--update", status.base + "/503/update"], {}, "server error 503"),
-        "timeout": (["--store", status.base + "/slow/store", "--timeout", "1"], {},
+        "timeout": (["--store", status.base + "/slow/store", "--timeout", "1", "--retries", "1"], {},
                     "no answer within 1 s (timeout)"),
         "not-a-url": (["--store", "localhost:7878/store"], {}, "is not an http:// or https:// URL"),
         "credentials-in-url": (["--store", "http://u:p@127.0.0.1:1/store"], {}, "not in the URL"),
@@ -249,15 +251,15 @@ def _scenarios(ox: OxigraphServer, status: StatusServer, home: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def failed_loads(oxigraph_server, tmp_path_factory):
-    """Every failing `migkg load`, run at once (each process spends most of its time loading
-    the graph), against Oxigraph, a status server and a closed port."""
+    """Every failing `migkg load`, one after the other, against Oxigraph, a status server and a
+    closed port."""
     home = tmp_path_factory.mktemp("home")
     with StatusServer(slow_seconds=3) as status:
         scenarios = _scenarios(oxigraph_server, status, home)
-        running = {name: subprocess.Popen([str(BIN / "migkg"), "load", *args], env=clean_env(home, **extra),
-                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                   for name, (args, extra, _) in scenarios.items()}
-        results = {name: (process, *process.communicate(timeout=300)) for name, process in running.items()}
+        results = {}
+        for name, (args, extra, _) in scenarios.items():
+            run = run_cli("load", *args, env=clean_env(home, **extra))
+            results[name] = (run, run.stdout, run.stderr)
         seen = list(status.seen)
     return scenarios, results, seen
 
@@ -333,8 +335,8 @@ def test_skolemise_gives_the_same_iris_for_the_same_graph():
 
 
 def test_retry_after_as_seconds_or_http_date():
-    from email.utils import format_datetime
     from datetime import datetime, timedelta, timezone
+    from email.utils import format_datetime
 
     from migkg.load import retry_after_seconds
 
@@ -367,8 +369,8 @@ def test_retry_after_longer_than_max_wait_gives_up_in_one_line(oxigraph_server, 
     oxigraph_server.put_graph(name, BEFORE)
     fault = Fault(lambda m, p, b: m == "PUT" and "staging" in p, status=429, retry_after="3600")
     with FaultyProxy(oxigraph_server.base, [fault]) as proxy:
-        p = subprocess.run([str(BIN / "migkg"), "load", "--store", proxy.base + "/store", "--graph", name,
-                            "--max-wait", "5"], env=clean_env(tmp_path), capture_output=True, text=True, timeout=300)
+        p = run_cli("load", "--store", proxy.base + "/store", "--graph", name, "--max-wait", "5",
+                    env=clean_env(tmp_path))
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
     assert "429 Too Many Requests" in p.stderr
     assert "the store asks to retry after 3600 s (Retry-After), more than --max-wait 5 s" in p.stderr
@@ -448,9 +450,8 @@ def test_cleanup_removes_the_staging_graphs_a_crashed_load_left(oxigraph_server,
     left = [STAGING_PREFIX + "crashed-1", STAGING_PREFIX + "crashed-2"]
     for staging in left:
         oxigraph_server.put_graph(staging, BEFORE)
-    p = subprocess.run([str(BIN / "migkg"), "load", "--cleanup", "--store", oxigraph_server.store,
-                        "--query", oxigraph_server.query_url], env=clean_env(tmp_path), capture_output=True,
-                       text=True, timeout=120)
+    p = run_cli("load", "--cleanup", "--store", oxigraph_server.store, "--query", oxigraph_server.query_url,
+                env=clean_env(tmp_path))
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == ["removed 2 staging graphs"] + [f"  <{g}>" for g in left]
     assert not staging_graphs(oxigraph_server)
@@ -458,7 +459,6 @@ def test_cleanup_removes_the_staging_graphs_a_crashed_load_left(oxigraph_server,
 
 
 def test_cleanup_without_a_query_endpoint_is_one_line(tmp_path, oxigraph_server):
-    p = subprocess.run([str(BIN / "migkg"), "load", "--cleanup", "--store", oxigraph_server.store],
-                       env=clean_env(tmp_path), capture_output=True, text=True, timeout=120)
+    p = run_cli("load", "--cleanup", "--store", oxigraph_server.store, env=clean_env(tmp_path))
     assert p.returncode == 2 and p.stderr.count("\n") == 1
     assert "--cleanup needs a query endpoint" in p.stderr

@@ -1,4 +1,4 @@
-"""migkg: an open knowledge graph of migration governance (Peru first).
+"""migkg: an open knowledge graph of migration governance (country by country: which countries, the data says).
 
 The knowledge lives in Turtle files (ontology/, data/, queries/, validation/);
 this package loads, reasons over, queries, validates and exports it.

@@ -5,7 +5,7 @@ OWL RL closure (``inferred=True``). With ``graphs=True`` (N-Quads, TriG, JSON-LD
 source file becomes one named graph, named after its path under the resource root:
 
     https://w3id.org/migkg/graph/ontology/migkg          ontology/migkg.ttl
-    https://w3id.org/migkg/graph/data/peru/institutions  data/peru/institutions.ttl
+    https://w3id.org/migkg/graph/data/COUNTRY/institutions  data/COUNTRY/institutions.ttl
     https://w3id.org/migkg/graph/validation/core-shapes  validation/core-shapes.ttl
     https://w3id.org/migkg/graph/inferred                the triples OWL RL adds (only with inferred)
 
