@@ -114,3 +114,4 @@ def owl_rl_closure(graph: Graph, max_seconds: float | None = None, max_triples: 
         f"{node} is a member of owl:Nothing" for node in closure.subjects(RDF.type, OWL.Nothing)
     )
     return ReasoningResult(closure=closure, asserted=asserted, inferred=len(closure) - asserted, problems=problems)
+

@@ -2,12 +2,14 @@
 
 The report's slowest steps are independent of each other: OWL RL reasoning, SHACL
 validation and the pyLODE ontology documentation, while the main process runs the queries
-and draws the pages. On a two-core machine they run side by side. Each worker is started as ``python -m migkg.workers STEP ...``,
-refuses every network connection, and reports a failure as one line on stderr with exit
-code 2 (never a traceback).
+and draws the pages. Each is taken from the on-disk cache when the knowledge files have not
+changed (``migkg.report.background``); a run that finds one missing starts a worker for it, so
+on a two-core machine they run side by side. Each worker is started as
+``python -m migkg.workers STEP ...``, refuses every network connection, and reports a failure as
+one line on stderr with exit code 2 (never a traceback).
 
-- ``reason``: OWL RL reasoning over the project's graph; prints JSON on stdout (counts and
-  inconsistencies).
+- ``reason``: OWL RL reasoning over the project's graph (``migkg.closure``, which keeps the
+  closure in the cache); prints JSON on stdout (counts and inconsistencies).
 - ``validate``: SHACL validation of the project's data; prints JSON on stdout.
 - ``ontodoc OUT``: writes the ontology documentation page to ``OUT``. pyLODE walks sets,
   whose order depends on Python's string hashing, so it is started with PYTHONHASHSEED=0
@@ -34,10 +36,10 @@ def validate_step() -> dict:
 
 
 def reason_step() -> dict:
-    from migkg.reasoning import owl_rl_closure
-    from migkg.store import load_default_graph
+    from migkg.closure import closure_summary
+    from migkg.graphstore import open_default
 
-    result = owl_rl_closure(load_default_graph().graph)
+    result = closure_summary(open_default())
     return {"asserted": result.asserted, "inferred": result.inferred, "problems": result.problems}
 
 
@@ -55,7 +57,7 @@ def main(argv: list[str]) -> int:
             sys.stdout.write(json.dumps(reason_step(), ensure_ascii=False))
             return 0
         if argv[:1] == ["ontodoc"] and len(argv) == 2:
-            from migkg.ontodoc import write_ontology_page
+            from migkg.report.ontodoc import write_ontology_page
 
             write_ontology_page(Path(argv[1]))
             return 0

@@ -1,4 +1,4 @@
-"""The Jinja2 environment for the report's pages (templates in migkg/templates/, packaged)."""
+"""The Jinja2 environment for the report's pages (templates in migkg/report/templates/, packaged)."""
 
 from __future__ import annotations
 
@@ -28,11 +28,36 @@ def ucfirst(value) -> str:
     return value[:1].upper() + value[1:]
 
 
+def _bytecode_cache():
+    """Jinja2's compiled templates kept in migkg's on-disk cache (``migkg.core.cache``): Jinja2
+    checks each one against its template's source, so an edited template is compiled anew."""
+    from jinja2 import BytecodeCache
+
+    from migkg.core import cache
+
+    class Cached(BytecodeCache):
+        def _where(self, bucket):
+            from migkg import resources
+
+            return "report-template-" + bucket.key[:16], bucket.key, resources.resource_root()
+
+        def load_bytecode(self, bucket) -> None:
+            data = cache.fetch(*self._where(bucket))
+            if data is not None:
+                bucket.bytecode_from_string(data)
+
+        def dump_bytecode(self, bucket) -> None:
+            cache.keep(*self._where(bucket), bucket.bytecode_to_string())
+
+    return Cached()
+
+
 @functools.lru_cache(maxsize=1)
 def environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(
+        bytecode_cache=_bytecode_cache(),
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
         undefined=StrictUndefined,

@@ -13,7 +13,9 @@ made from a prepared copy of the ontology modules:
 
 Runs offline (pyLODE reads its background ontologies from files it ships) and is started in a
 process of its own with a fixed hash seed (see ``migkg.workers``) so the page is the same
-bytes on every run.
+bytes on every run. The page is kept in the on-disk cache (``migkg.core.cache``), keyed by the
+ontology files, the versions of pyLODE and rdflib, and this code and its templates: a report
+whose ontology did not change takes it from there and starts no process.
 """
 
 from __future__ import annotations
@@ -129,7 +131,7 @@ def render_page(ontology: Graph | None = None) -> str:
     """The documentation page as HTML text."""
     from pylode import OntPub
 
-    from migkg.templating import environment
+    from migkg.report.templating import environment
 
     ontology = ontology if ontology is not None else ontology_graph()
     html = OntPub(ontology=pylode_input(ontology), sort_subjects=True).make_html(include_css=True)
@@ -148,6 +150,21 @@ def render_page(ontology: Graph | None = None) -> str:
 
 
 def write_ontology_page(path: Path) -> None:
-    from migkg.run import write_atomically
+    from migkg.core.atomic import write_atomically
 
-    write_atomically(path, render_page())
+    write_atomically(path, render_page(), durable=False)
+
+
+def start_page(path: Path):
+    """The page for ``path``: from the cache (``Later`` with its bytes), or a worker process
+    (started now, with a fixed hash seed) that writes it there."""
+    from migkg.core.cache import digest, fingerprint, library_versions
+    from migkg.report.background import cached_or_worker, checkout, source_digest
+
+    here = Path(__file__).resolve().parent
+    templates = [here / "templates" / name for name in ("ontology-back.html.j2", "vocabularies.html.j2")]
+    key = digest(fingerprint(resources.ontology_files(), relative_to=checkout()),
+                 library_versions("pylode", "rdflib"), fingerprint(templates, relative_to=here),
+                 source_digest("migkg.report.ontodoc", "migkg.report.templating", "migkg.store"))
+    return cached_or_worker("ontology documentation (pyLODE)", "report-ontology-page", key, ["ontodoc", str(path)],
+                            env={"PYTHONHASHSEED": "0"}, read=lambda _: Path(path).read_bytes())

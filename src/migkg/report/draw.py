@@ -1,19 +1,17 @@
-"""The report's pictures, drawn with matplotlib as SVG (networkx lays out the coordination network).
+"""Drawing the report's pictures with matplotlib as SVG (networkx lays out the coordination
+network); imported only when a picture is not in the cache (``migkg.report.pictures``).
 
-Every function takes plain data (labels already in the page's language) and returns the SVG
-document as text. Output is deterministic: matplotlib's ``svg.hashsalt`` is fixed, the
-``Date`` metadata is left out, text stays text (``svg.fonttype = none``, so it can be searched
-and read by screen readers), and the network layout uses a fixed seed over sorted nodes.
-``inline`` turns a document into an ``<svg>`` element for an HTML page, its ids prefixed so
-that several pictures can share one page.
+Every function takes the picture's data (``picture_data.OverlapMatrix`` and the others, labels
+already in the page's language) and returns the SVG document as text. Output is
+deterministic: matplotlib's ``svg.hashsalt`` is fixed, the ``Date`` metadata is left out, text
+stays text (``svg.fonttype = none``, so it can be searched and read by screen readers), and the
+network layout uses a fixed seed over sorted nodes.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import textwrap
-from dataclasses import dataclass, field
 
 import matplotlib
 
@@ -22,6 +20,8 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle  # noqa: E402
+
+from migkg.report.picture_data import MandateMatrix, Network, OverlapMatrix, Timeline  # noqa: E402
 
 STYLE = {
     "svg.hashsalt": "migkg",
@@ -65,35 +65,7 @@ def _figure(width: float, height: float) -> Figure:
         return Figure(figsize=(width, height), layout=None)
 
 
-_ID = re.compile(r'\bid="([^"]+)"')
-
-
-def inline(svg: str, prefix: str, title: str) -> str:
-    """An ``<svg>`` element to put in an HTML page: no XML prolog, ids made unique with
-    ``prefix``, an accessible name, and sizing left to the page's CSS."""
-    start = svg.find("<svg")
-    body = svg[start:].strip()
-    ids = sorted(set(_ID.findall(body)), key=len, reverse=True)
-    for old in ids:
-        new = f"{prefix}-{old}"
-        body = body.replace(f'id="{old}"', f'id="{new}"').replace(f"url(#{old})", f"url(#{new})") \
-            .replace(f'href="#{old}"', f'href="#{new}"')
-    from html import escape
-
-    body = body.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" class="chart" ', 1)
-    return body
-
-
 # --- 1. category overlap matrix ------------------------------------------------------------
-
-@dataclass
-class OverlapMatrix:
-    categories: list[str]
-    cells: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # lines of text per cell
-    weight: dict[tuple[int, int], int] = field(default_factory=dict)  # documented co-occurrences
-    title: str = ""
-    empty_note: str = ""
-
 
 def overlap_matrix(m: OverlapMatrix) -> str:
     n = max(len(m.categories), 1)
@@ -134,17 +106,6 @@ def overlap_matrix(m: OverlapMatrix) -> str:
 
 
 # --- 2. mandate matrix ---------------------------------------------------------------------
-
-@dataclass
-class MandateMatrix:
-    categories: list[str]  # rows
-    functions: list[str]  # columns
-    cells: dict[tuple[int, int], list[str]]  # (row, column) -> institution keys; missing = gap
-    title: str = ""
-    gap_word: str = "gap"
-    legend_mandated: str = "institutions mandated (key)"
-    legend_gap: str = "no institution mandated (gap)"
-
 
 def mandate_matrix(m: MandateMatrix) -> str:
     rows, cols = len(m.categories), len(m.functions)
@@ -188,14 +149,6 @@ def mandate_matrix(m: MandateMatrix) -> str:
 
 # --- 3. coordination network ---------------------------------------------------------------
 
-@dataclass
-class Network:
-    nodes: list[tuple[str, str, str]]  # (id, label, kind: "mechanism" | "institution")
-    edges: list[tuple[str, str, str, str]]  # (from, to, kind: member | chair | part | referral | exchange | link, status)
-    title: str = ""
-    legend: dict[str, str] = field(default_factory=dict)
-
-
 def _layout(nodes: list[str], edges: list[tuple[str, str, float]]) -> dict[str, tuple[float, float]]:
     """Positions for the network: each connected part laid out on its own (spring layout,
     fixed seed), the parts then set side by side, largest first, so that a part with no link
@@ -217,7 +170,9 @@ def _layout(nodes: list[str], edges: list[tuple[str, str, float]]) -> dict[str, 
         else:
             local = nx.spring_layout(sub, seed=7, k=5.0 / len(part) ** 0.5, iterations=500, weight="weight",
                                      scale=width)
-        spread = lambda k: max(p[k] for p in local.values()) - min(p[k] for p in local.values())  # noqa: E731
+        def spread(k: int, local=local) -> float:
+            return max(p[k] for p in local.values()) - min(p[k] for p in local.values())
+
         if spread(1) > 1.2 * spread(0):  # pages are wider than tall: turn a tall part on its side
             local = {node_id: (p[1], -p[0]) for node_id, p in local.items()}
         xs = [p[0] for p in local.values()]
@@ -298,16 +253,6 @@ def network(net: Network) -> str:
 
 # --- 4. timeline of legal instruments -----------------------------------------------------
 
-@dataclass
-class Timeline:
-    items: list[tuple[float, str, str, str]]  # (decimal year, label, kind, date text)
-    links: list[tuple[int, int, str]]  # (index of regulation, index of what it regulates, relation)
-    title: str = ""
-    break_year: int = 2000
-    kinds: dict[str, tuple[str, str]] = field(default_factory=dict)  # kind -> (colour, legend label)
-    relation_label: str = "regulates, approves, implements or amends"
-
-
 def _x(year: float, break_year: int, start: float) -> float:
     """Years before ``break_year`` at a quarter of the scale of the years after it."""
     if year < break_year:
@@ -323,11 +268,11 @@ def timeline(t: Timeline) -> str:
     fig = _figure(11, 1.6 + 0.27 * n)
     ax = fig.add_subplot()
     xs = [_x(item[0], t.break_year, start) for item in t.items]
-    for index, (year, label, kind, when) in enumerate(t.items):
+    for index, (_year, label, kind, when) in enumerate(t.items):
         colour = t.kinds.get(kind, (BLUE, kind))[0]
         ax.plot([xs[index]], [index], marker="o", markersize=6, color=colour, zorder=3, linestyle="none")
         ax.text(xs[index] + 0.35, index, f"{label}  ({when})", va="center", fontsize=7.2, color=DARK, zorder=4)
-    for a, b, relation in t.links:
+    for a, b, _relation in t.links:
         ax.add_patch(FancyArrowPatch((xs[a], a), (xs[b], b), connectionstyle="arc3,rad=-0.35", arrowstyle="-|>",
                                      mutation_scale=9, color="#6c3483", linewidth=1.0, shrinkA=4, shrinkB=4,
                                      zorder=2, alpha=0.9))
