@@ -27,7 +27,8 @@ HEAD = """@prefix mkg: <https://w3id.org/migkg/ontology#> .
 @prefix cat: <https://w3id.org/migkg/id/category/> .
 @prefix bb: <https://w3id.org/migkg/id/source/blouin-button-2018/> .
 @prefix ex: <https://example.org/ngo/> .
-ex:ministry a mkg:Ministry ; rdfs:label "M"@en , "M"@es ; mkg:jurisdiction ex:country ; dcterms:source bb:fragmentation .
+ex:ministry a mkg:Ministry ; rdfs:label "M"@en , "M"@es ; mkg:jurisdiction ex:country ;
+    dcterms:source bb:fragmentation .
 ex:country a mkg:Country ; rdfs:label "C"@en , "C"@es ; dcterms:source bb:introduction .
 ex:law a mkg:Law ; rdfs:label "L"@en , "L"@es ; mkg:adoptionDate "2017"^^xsd:gYear ; dcterms:source bb:legal-framework .
 ex:person a mkg:PersonRecord ; rdfs:label "P"@en , "P"@es .
@@ -39,8 +40,10 @@ INVALID = [
      "ex:x a mkg:Mandate ; rdfs:label 'x'@en , 'x'@es ; mkg:mandatedInstitution ex:ministry ; "
      "mkg:mandateCategory cat:refugee ; dcterms:source bb:fragmentation .", "x", "sh:MinCountConstraintComponent"),
     ("datatype: number of persons as text",
-     "ex:x a mkg:OverlapSituation ; rdfs:label 'x'@en , 'x'@es ; mkg:overlappingCategory cat:refugee , cat:asylum-seeker ; "
-     "mkg:numberOfPersons 'twenty' ; dcterms:source bb:overlapping-categories .", "x", "sh:DatatypeConstraintComponent"),
+     "ex:x a mkg:OverlapSituation ; rdfs:label 'x'@en , 'x'@es ; "
+     "mkg:overlappingCategory cat:refugee , cat:asylum-seeker ; "
+     "mkg:numberOfPersons 'twenty' ; dcterms:source bb:overlapping-categories .",
+     "x", "sh:DatatypeConstraintComponent"),
     ("date precision: start date as a plain string",
      "ex:x a mkg:CategoryAssignment ; mkg:holder ex:person ; mkg:category cat:refugee ; mkg:startDate '2017' .",
      "x", "sh:OrConstraintComponent"),
@@ -48,7 +51,8 @@ INVALID = [
      "ex:x a mkg:Agency ; rdfs:label 'An agency'@en ; mkg:jurisdiction ex:country ; dcterms:source bb:fragmentation .",
      "x", "sh:QualifiedMinCountConstraintComponent"),
     ("pattern: supreme decree identifier",
-     "ex:x a mkg:SupremeDecree ; rdfs:label 'x'@en , 'x'@es ; eli:id_local 'Decree seven' ; dcterms:source bb:legal-framework .",
+     "ex:x a mkg:SupremeDecree ; rdfs:label 'x'@en , 'x'@es ; eli:id_local 'Decree seven' ; "
+     "dcterms:source bb:legal-framework .",
      "x", "sh:PatternConstraintComponent"),
     ("class: legal basis is an institution",
      "ex:x a mkg:CategoryAssignment ; mkg:holder ex:person ; mkg:category cat:refugee ; mkg:legalBasis ex:ministry .",
@@ -60,16 +64,20 @@ INVALID = [
      "x", "sh:InConstraintComponent"),
     ("sparql: end date before start",
      "ex:x a mkg:CategoryAssignment ; mkg:holder ex:person ; mkg:category cat:refugee ; "
-     "mkg:startDate '2018-05-01'^^xsd:date ; mkg:endDate '2018-04'^^xsd:gYearMonth .", "x", "sh:SPARQLConstraintComponent"),
+     "mkg:startDate '2018-05-01'^^xsd:date ; mkg:endDate '2018-04'^^xsd:gYearMonth .",
+     "x", "sh:SPARQLConstraintComponent"),
     ("sparql: an institution that ends before it starts (any resource with an end date)",
      "ex:x a mkg:Agency ; rdfs:label 'x'@en , 'x'@es ; mkg:jurisdiction ex:country ; dcterms:source bb:fragmentation ; "
      "mkg:startDate '2017'^^xsd:gYear ; mkg:endDate '2016-12-31'^^xsd:date .", "x", "sh:SPARQLConstraintComponent"),
     ("sparql: regulation adopted before the law it regulates",
-     "ex:x a mkg:SupremeDecree ; rdfs:label 'x'@en , 'x'@es ; eli:id_local 'DS 001-2015-IN' ; mkg:adoptionDate '2015'^^xsd:gYear ; "
+     "ex:x a mkg:SupremeDecree ; rdfs:label 'x'@en , 'x'@es ; eli:id_local 'DS 001-2015-IN' ; "
+     "mkg:adoptionDate '2015'^^xsd:gYear ; "
      "mkg:regulates ex:law ; dcterms:source bb:legal-framework .", "x", "sh:SPARQLConstraintComponent"),
     ("sparql: ratified before the convention was adopted",
-     "ex:x a mkg:Ratification ; rdfs:label 'x'@en , 'x'@es ; mkg:ratifyingCountry ex:country ; mkg:ratifiedInstrument ex:conv ; "
-     "mkg:ratificationStatus mkg:Ratified ; mkg:ratificationYear '1950'^^xsd:gYear ; dcterms:source bb:legal-framework . "
+     "ex:x a mkg:Ratification ; rdfs:label 'x'@en , 'x'@es ; mkg:ratifyingCountry ex:country ; "
+     "mkg:ratifiedInstrument ex:conv ; "
+     "mkg:ratificationStatus mkg:Ratified ; mkg:ratificationYear '1950'^^xsd:gYear ; "
+     "dcterms:source bb:legal-framework . "
      "ex:conv a mkg:InternationalConvention ; rdfs:label 'c'@en , 'c'@es ; mkg:adoptionDate '1951'^^xsd:gYear ; "
      "dcterms:source bb:legal-framework .", "x", "sh:SPARQLConstraintComponent"),
     ("sparql: statistic without period or note",
@@ -82,7 +90,8 @@ INVALID = [
      "ex:x a mkg:PersonRecord ; rdfs:label 'x'@en , 'x'@es ; <http://xmlns.com/foaf/0.1/name> 'Maria' .",
      "x", "sh:MaxCountConstraintComponent"),
     ("ill-typed literal: impossible date",
-     "ex:x a mkg:CategoryAssignment ; mkg:holder ex:person ; mkg:category cat:refugee ; mkg:startDate '2017-13-45'^^xsd:date .",
+     "ex:x a mkg:CategoryAssignment ; mkg:holder ex:person ; mkg:category cat:refugee ; "
+     "mkg:startDate '2017-13-45'^^xsd:date .",
      "x", "sh:DatatypeConstraintComponent"),
 ]
 
@@ -133,7 +142,8 @@ def test_spanish_label_advisory_is_a_warning_only_for_labelled_records(tmp_path,
 
 
 def cli(*args):
-    return subprocess.run([str(BIN / "migkg"), "validate", *map(str, args)], capture_output=True, text=True, timeout=300)
+    return subprocess.run([str(BIN / "migkg"), "validate", *map(str, args)], capture_output=True, text=True,
+                          timeout=300)
 
 
 def test_cli_exit_codes_and_grouped_text(tmp_path):
@@ -168,3 +178,11 @@ def test_unusable_input_is_one_line_and_exit_2(tmp_path):
         assert result.returncode == 2, result
         assert expected in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_cli_with_the_pyshacl_engine_gives_the_same_report_as_the_default(tmp_path):
+    # turbo is the default; pySHACL stays selectable with --engine pyshacl, with the same output.
+    path = write(tmp_path, INVALID[0][1])
+    default, pyshacl = cli(path, "--format", "json"), cli(path, "--format", "json", "--engine", "pyshacl")
+    assert default.returncode == pyshacl.returncode == 1
+    assert default.stdout == pyshacl.stdout and default.stderr == pyshacl.stderr == ""

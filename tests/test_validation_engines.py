@@ -1,14 +1,17 @@
-"""Differential tests: `migkg validate` must give exactly the results of plain pySHACL without
+"""Differential tests: the pySHACL engine must give exactly the results of plain pySHACL without
 inference on the same merged graph (new file + reference data + ontology scaffold), and the
-optional accelerated engine (pyshacl-turbo, extra `fast`) exactly those of the pySHACL engine.
-Compared as sets of (focus node, path, constraint component, value, severity), restricted to the
-focus nodes of the new file, on the fixtures of test_validation.py and a generated register."""
+turbo engine (pyshacl-turbo, the default) exactly those of the pySHACL engine. Compared as sets of
+(focus node, path, constraint component, value, severity), restricted to the focus nodes of the
+new file, on the fixtures of test_validation.py, a generated register and the project's graph.
+Then the turbo engine's own parts: what it reads without rdflib (reference data, names, ill-typed
+literals) against what rdflib gives, its cache, its version check and its chunks."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +23,9 @@ from rdflib.namespace import SH
 
 import migkg.validation as v
 from migkg.store import parse_file
+from migkg.validation import outcome as shared
+from migkg.validation import reference
+from migkg.validation.engines import turbo_engine, turbo_native, turbo_parts
 
 from .conftest import ROOT
 from .test_validation import FIXTURES, INVALID, write
@@ -60,17 +66,36 @@ def register(tmp_path_factory) -> Path:
 CASES = [("valid fixture", None)] + [(name, body) for name, body, _, _ in INVALID]
 
 
-def fixture_path(tmp_path, body) -> Path:
-    return FIXTURES / "valid-new-decree.ttl" if body is None else write(tmp_path, body)
+@pytest.fixture(scope="module")
+def case_results(tmp_path_factory):
+    """results(name, body, engine): migkg_results of a case's file, computed once per module (the
+    pySHACL engine takes a second or two a run, and two tests compare against it)."""
+    folder = tmp_path_factory.mktemp("cases")
+    done: dict = {}
+
+    def results(name: str, body: str | None, engine: str):
+        if (name, engine) not in done:
+            if body is None:
+                path = FIXTURES / "valid-new-decree.ttl"
+            else:
+                case = folder / str(CASES.index((name, body)))
+                case.mkdir(exist_ok=True)
+                path = write(case, body)
+            done[name, engine] = (path, migkg_results(path, engine))
+        return done[name, engine]
+
+    return results
 
 
+@pytest.mark.slow  # two pySHACL runs over the reference data, 5-8 s a case
+@pytest.mark.xdist_group("validation-cases")  # they share case_results
 @pytest.mark.parametrize("name,body", CASES, ids=[c[0] for c in CASES])
-def test_pyshacl_engine_equals_plain_pyshacl_on_fixtures(tmp_path, name, body):
-    path = fixture_path(tmp_path, body)
-    mine, _ = migkg_results(path, "pyshacl")
+def test_pyshacl_engine_equals_plain_pyshacl_on_fixtures(case_results, name, body):
+    path, (mine, _) = case_results(name, body, "pyshacl")
     assert mine == plain_reference(path)
 
 
+@pytest.mark.slow
 def test_pyshacl_engine_equals_plain_pyshacl_on_a_register(register):
     mine, problems = migkg_results(register, "pyshacl")
     assert mine and mine == plain_reference(register)
@@ -78,15 +103,23 @@ def test_pyshacl_engine_equals_plain_pyshacl_on_a_register(register):
     assert people == set(generate_cases.defective_people(100, invalid_share=0.2))
 
 
+@pytest.mark.xdist_group("validation-cases")  # they share case_results
 @pytest.mark.parametrize("name,body", CASES, ids=[c[0] for c in CASES])
-def test_turbo_engine_equals_pyshacl_engine_on_fixtures(tmp_path, name, body):
-    path = fixture_path(tmp_path, body)
-    assert migkg_results(path, "turbo") == migkg_results(path, "pyshacl")
+def test_turbo_engine_equals_pyshacl_engine_on_fixtures(case_results, name, body):
+    assert case_results(name, body, "turbo")[1] == case_results(name, body, "pyshacl")[1]
 
 
 def test_turbo_engine_equals_pyshacl_engine_on_a_register(register):
     turbo = migkg_results(register, "turbo")
     assert turbo[0] and turbo == migkg_results(register, "pyshacl")
+
+
+def test_turbo_is_the_default_engine_and_pyshacl_stays_selectable():
+    assert v.DEFAULT_ENGINE == "turbo" and set(v.ENGINES) == {"turbo", "pyshacl"}
+    from migkg.cli import validate_command
+
+    engine = next(p for p in validate_command.params if p.name == "engine")
+    assert engine.default == v.DEFAULT_ENGINE and set(engine.type.choices) == set(v.ENGINES)
 
 
 def test_unknown_or_missing_engine_is_one_line_and_exit_2(tmp_path):
@@ -108,9 +141,9 @@ def test_turbo_without_pyshacl_turbo_is_an_error_not_a_silent_fallback(tmp_path,
 
 def test_turbo_engine_equals_pyshacl_engine_on_the_projects_own_graph():
     # This caught pyshacl-turbo comparing sh:in ( "en" ) unequal to "en" read from an Oxigraph store.
-    turbo, reference = v.validate(None, engine="turbo"), v.validate(None, engine="pyshacl")
-    assert [p.as_dict() for p in turbo.problems] == [p.as_dict() for p in reference.problems]
-    assert v.result_tuples(turbo.report) == v.result_tuples(reference.report)
+    turbo, pyshacl = v.validate(None, engine="turbo"), v.validate(None, engine="pyshacl")
+    assert [p.as_dict() for p in turbo.problems] == [p.as_dict() for p in pyshacl.problems]
+    assert v.result_tuples(turbo.report) == v.result_tuples(pyshacl.report)
 
 
 NAMED_GRAPH_FILES = {
@@ -171,7 +204,8 @@ def test_blank_nodes_of_two_files_stay_two_nodes(tmp_path, engine):
     # Regression: the turbo engine put both files into one text, so _:b1 in each was one node
     # (and a referral with two dates); rdflib, under the pySHACL engine, keeps them apart.
     first, second = tmp_path / "a.nt", tmp_path / "b.nt"
-    first.write_text("_:b1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/migkg/ontology#Referral> .\n")
+    first.write_text("_:b1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                     "<https://w3id.org/migkg/ontology#Referral> .\n")
     second.write_text("".join(f'_:b1 <https://w3id.org/migkg/ontology#referralDate> "2017-01-0{d}"^^'
                               f"<http://www.w3.org/2001/XMLSchema#date> .\n" for d in (1, 2)))
     outcome = v.validate([first, second], engine=engine)
@@ -180,34 +214,34 @@ def test_blank_nodes_of_two_files_stay_two_nodes(tmp_path, engine):
 
 
 def test_blank_node_labels_are_renamed_as_terms_not_as_text():
-    from migkg import turbo
-
     text = ('_:b1 <http://example.org/_:b1> "a _:b1 b" .\n'
             '<http://example.org/s> <http://example.org/p> _:b1 _:b1 .\n')
     taken = {"b1"}
-    renamed = turbo._separate_blank_nodes(text, taken)
+    renamed = turbo_engine.separate_blank_nodes(text, taken)
     assert renamed == ('_:f1xb1 <http://example.org/_:b1> "a _:b1 b" .\n'
                        '<http://example.org/s> <http://example.org/p> _:f1xb1 _:f1xb1 .\n')
-    assert "f1xb1" in taken and turbo._separate_blank_nodes(renamed, set()) == renamed
+    assert "f1xb1" in taken and turbo_engine.separate_blank_nodes(renamed, set()) == renamed
 
 
-# Chunks: `--engine turbo` validates a large input in parts, side by side in worker processes
-# (migkg.turbo.chunks, validate_texts). The register here is small, so the chunk size is made small.
+# Chunks: the turbo engine validates a large input in parts, side by side in worker processes
+# (turbo_parts.chunks, validate_parts). The register here is small, so the chunk size is made small.
 
 def test_chunked_turbo_equals_whole_on_a_register(register, monkeypatch):
-    from migkg import turbo
-
     whole = v.validate([register], engine="turbo")
     sizes = []
-    real_chunks = turbo.chunks
-    monkeypatch.setattr(turbo, "CHUNK_STATEMENTS", 300)
+    real_chunks = turbo_parts.chunks
+    monkeypatch.setattr(turbo_parts, "CHUNK_STATEMENTS", 300)
 
     def counted_chunks(*args, **kwargs):
         parts = real_chunks(*args, **kwargs)
         sizes.append(len(parts))
         return parts
 
-    monkeypatch.setattr(turbo, "chunks", counted_chunks)
+    def not_here(*args, **kwargs):
+        raise AssertionError("a part ran in this process: its worker process failed")
+
+    monkeypatch.setattr(turbo_parts, "chunks", counted_chunks)
+    monkeypatch.setattr(turbo_parts, "run_text", not_here)
     chunked = v.validate([register], engine="turbo")
     assert sizes and sizes[0] > 2  # it was cut, and each part ran in a worker process
     assert [p.as_dict() for p in chunked.problems] == [p.as_dict() for p in whole.problems]
@@ -217,11 +251,9 @@ def test_chunked_turbo_equals_whole_on_a_register(register, monkeypatch):
 
 
 def test_chunked_report_of_conforming_data_conforms(tmp_path, monkeypatch):
-    from migkg import turbo
-
     path = tmp_path / "clean.nt"
     generate_cases.write(60, path, invalid_share=0.0)
-    monkeypatch.setattr(turbo, "CHUNK_STATEMENTS", 200)
+    monkeypatch.setattr(turbo_parts, "CHUNK_STATEMENTS", 200)
     outcome = v.validate([path], engine="turbo")
     assert outcome.conforms and not [p for p in outcome.problems if p.severity == "Violation"]
     (report,) = outcome.report.subjects(RDF.type, SH.ValidationReport)
@@ -229,10 +261,8 @@ def test_chunked_report_of_conforming_data_conforms(tmp_path, monkeypatch):
 
 
 def test_a_failing_worker_leaves_the_chunk_to_this_process(register, monkeypatch):
-    from migkg import turbo
-
     whole = [p.as_dict() for p in v.validate([register], engine="turbo").problems]
-    monkeypatch.setattr(turbo, "CHUNK_STATEMENTS", 300)
+    monkeypatch.setattr(turbo_parts, "CHUNK_STATEMENTS", 300)
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     assert [p.as_dict() for p in v.validate([register], engine="turbo").problems] == whole
 
@@ -253,20 +283,16 @@ def subjects_of(text: str) -> set[str]:
 
 
 def test_chunks_keep_what_a_record_points_to_together_and_lose_nothing():
-    from migkg import turbo
-
-    parts = turbo.chunks([LINKED], subjects_of(LINKED), "<urn:ref> <urn:label> \"ref\" .\n", size=2)
+    parts = turbo_parts.chunks([LINKED], subjects_of(LINKED), "<urn:ref> <urn:label> \"ref\" .\n", size=2)
     assert sorted("".join(parts).splitlines()) == sorted(LINKED.splitlines())
     groups = [subjects_of(part) for part in parts]
     assert sorted(map(sorted, groups)) == [["<urn:h1>", "<urn:p1>"], ["<urn:h2>", "<urn:p2>", "_:c"], ["<urn:p3>"]]
 
 
 def test_data_the_reference_points_to_is_not_cut():
-    from migkg import turbo
-
     # The reference data points to <urn:p1>: a shape looking forward from a reference resource
     # could reach it from any chunk, so the data stays whole.
-    parts = turbo.chunks([LINKED], subjects_of(LINKED), "<urn:ref> <urn:partOf> <urn:p1> .\n", size=2)
+    parts = turbo_parts.chunks([LINKED], subjects_of(LINKED), "<urn:ref> <urn:partOf> <urn:p1> .\n", size=2)
     assert parts == [LINKED]
 
 
@@ -277,16 +303,160 @@ ex:PathShape a sh:NodeShape ; sh:targetClass ex:Person ;
 ex:QueryShape a sh:NodeShape ; sh:targetClass ex:Person ;
     sh:sparql [ sh:select """SELECT $this WHERE { ?holding <https://example.org/holder> $this }""" ] .
 ex:ForwardShape a sh:NodeShape ; sh:targetClass ex:Holding ;
-    sh:sparql [ sh:select """SELECT $this WHERE { $this <https://example.org/holder> ?p . ?p <https://example.org/age> ?a .
+    sh:sparql [ sh:select """SELECT $this WHERE { $this <https://example.org/holder> ?p .
+                ?p <https://example.org/age> ?a .
                 FILTER NOT EXISTS { ?p <https://example.org/name> ?n } }""" ] .
 '''
 
 
 def test_locality_check_finds_shapes_that_look_backwards():
-    from migkg import turbo
-
     shapes = Graph().parse(data=INVERSE_SHAPES, format="turtle")
-    problems = turbo.locality_problems(shapes)
+    problems = turbo_parts.locality_problems(shapes)
     assert len(problems) == 2, problems
     assert any("inversePath" in p for p in problems) and any("?holding" in p for p in problems)
-    assert turbo.locality_problems(v.shapes_graph()) == []  # the project's shapes look forward only
+    assert turbo_parts.locality_problems(v.shapes_graph()) == []  # the project's shapes look forward only
+
+
+# What the turbo engine reads without rdflib, against what rdflib gives.
+
+def test_reference_texts_read_with_pyoxigraph_are_the_reference_graphs():
+    import pyoxigraph as ox
+
+    from migkg.core.terms import from_ox
+
+    def triples(text: str) -> set:
+        parsed = ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)
+        return {tuple(from_ox(term) for term in q.triple) for q in parsed}
+
+    texts = reference.build_reference_texts()
+    assert triples(texts.scaffold) == set(v.ontology_scaffold())
+    assert triples(texts.data) == set(v.reference_graph())
+    assert reference.reference_texts() == texts  # the cached copy
+
+
+def test_default_prefixes_are_those_of_a_new_rdflib_graph():
+    assert reference.default_prefixes() == [(prefix, str(ns)) for prefix, ns in Graph().namespaces()]
+
+
+def test_iris_are_split_as_rdflib_splits_them(graph):
+    from rdflib.namespace import split_uri
+
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    iris |= {"https://example.org/ngo/x", "https://example.org/a#b_c", "urn:p1", "https://example.org/1abc",
+             "https://example.org/x/", "https://example.org/é-1", "https://example.org/a(b)", "http://x.org/%41b",
+             "http://www.w3.org/XML/1998/namespace#lang", "https://example.org/_", "urn:x:-", "https://example.org/a·b"}
+    for iri in iris:
+        try:
+            expected = split_uri(iri)
+        except ValueError:
+            expected = None
+        assert shared.split_iri(iri) == expected, iri
+
+
+@pytest.mark.parametrize("bindings", [
+    [("ex", "https://example.org/ngo/"), ("mkg", "https://w3id.org/migkg/ontology#")],
+    [("dcterms", "http://purl.org/dc/elements/1.1/"), ("dc", "http://purl.org/dc/terms/")],  # swapped defaults
+    [("terms", "http://purl.org/dc/terms/"), ("", "https://example.org/default#"), ("sh", "https://example.org/not-shacl#")],
+    [("a", "https://example.org/1/"), ("b", "https://example.org/1/"), ("a", "https://example.org/2/")],
+    [("xsd", "http://www.w3.org/2001/XMLSchema#"), ("schema", "http://schema.org/"), ("schema1", "https://schema.org/")],
+], ids=["new", "swapped", "renamed", "rebound", "same"])
+def test_prefixes_are_bound_as_rdflib_binds_them(bindings):
+    g = Graph()
+    for prefix, ns in bindings:
+        g.bind(prefix, ns, override=True, replace=True)
+    expected = {str(ns): prefix for prefix, ns in g.namespaces()}
+    assert shared.prefix_map(reference.default_prefixes(), bindings) == expected
+
+
+LEXICAL_FORMS = ["2017-12-28", "2017-13-45", "2017-02-29", "2016-02-29", "0001-01-01", "0000-01-01", "999-01-01",
+                 "2017-1-5", " 2017-01-05", "2017-01-05Z", "2017-01-05+02:00", "2017", "2017-06", "--06", "1", "0",
+                 "-7", "+7", "01", "1.5", ".5", "1e3", "true", "false", "TRUE", "yes", "", " ", "١٢", "x",
+                 "12345678901234567890",
+                 "P1Y", "2017-01-05T10:00:00", "bad\tdate", "<div>x</div>", "0x1F", "-0.0"]
+DATATYPES = ["date", "gYear", "gYearMonth", "integer", "long", "int", "decimal", "boolean", "string", "anyURI",
+             "dateTime", "double", "duration", "nonNegativeInteger", "byte"]
+
+
+@pytest.mark.filterwarnings("ignore:Parsing weird boolean")
+def test_the_quick_ill_typed_check_agrees_with_rdflib():
+    from rdflib import Literal
+
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    pairs = {(lexical, xsd + datatype) for lexical in LEXICAL_FORMS for datatype in DATATYPES}
+    pairs |= {(str(o), str(o.datatype)) for o in v.reference_graph().objects() if isinstance(o, Literal) and o.datatype}
+    for lexical, datatype in sorted(pairs):
+        expected = bool(Literal(lexical, datatype=URIRef(datatype)).ill_typed)
+        assert shared._quick_verdict(lexical, datatype) in (None, expected), (lexical, datatype)
+        assert shared.is_ill_typed(lexical, datatype) == expected, (lexical, datatype)
+    # The project's own literals are settled without rdflib (the default path does not import it).
+    unsettled = {(str(o), str(o.datatype)) for o in v.reference_graph().objects() if isinstance(o, Literal)
+                 and o.datatype and shared._quick_verdict(str(o), str(o.datatype)) is None}
+    assert not unsettled
+
+
+def test_turbo_modules_import_no_rdflib():
+    # The default path: what the turbo engine itself imports (migkg.store still imports rdflib).
+    code = ("import sys; import migkg.validation, migkg.validation.engines.turbo_engine, "
+            "migkg.validation.engines.turbo_parts; assert 'rdflib' not in sys.modules, 'rdflib imported'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_cached_and_uncached_runs_give_the_same_output(tmp_path):
+    path = write(tmp_path, INVALID[0][1])
+    runs = []
+    cached = {"MIGKG_CACHE_DIR": str(tmp_path / "cache")}
+    for env in ({"MIGKG_NO_CACHE": "1"}, cached, cached):  # no cache; filling it; from it
+        done = subprocess.run([BIN / "migkg", "validate", "--format", "json", path], capture_output=True, text=True,
+                              env={**os.environ, **env})
+        assert done.returncode == 1, done.stderr
+        runs.append(done.stdout)
+    assert runs[0] == runs[1] == runs[2]
+    assert len(list((tmp_path / "cache").rglob("*"))) > 3  # the reference data and the shapes were kept
+
+
+@pytest.mark.parametrize("version,ok", [("0.6.5", True), ("0.6.9", True), ("0.6.12.post1", True), ("0.6.4", False),
+                                        ("0.6.5rc1", False), ("0.7.0", False), ("1.0", False), ("weird", False)])
+def test_the_turbo_adapter_accepts_only_supported_versions(version, ok):
+    assert turbo_native.supported(version) is ok
+
+
+def test_an_unsupported_pyshacl_turbo_is_a_one_line_error(monkeypatch):
+    import importlib.metadata
+
+    from migkg.errors import MigkgError
+
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.7.1")
+    turbo_native.check_version.cache_clear()
+    try:
+        with pytest.raises(MigkgError, match=r"^pyshacl-turbo 0\.7\.1 is installed, .*>=0\.6\.5,<0\.7") as error:
+            turbo_native.check_version()
+        assert "\n" not in str(error.value)
+    finally:
+        turbo_native.check_version.cache_clear()
+
+
+def test_the_validation_package_depends_one_way_without_private_imports():
+    # The interface imports no engine at import time; the shared modules (outcome, reference) import
+    # no engine; no module imports a _private name from another module.
+    import ast
+
+    package = ROOT / "src" / "migkg" / "validation"
+    imports: dict[str, set] = {}
+    for path in package.rglob("*.py"):
+        name = ".".join(path.relative_to(package.parent.parent).with_suffix("").parts).removesuffix(".__init__")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = imports[name] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{name} imports {private} from {node.module}"
+            elif isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+        top = {n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module}
+        if name == "migkg.validation":
+            assert not any(m.startswith("migkg.validation.engines") for m in top), "the interface imports an engine"
+    for shared_module in ("migkg.validation.outcome", "migkg.validation.reference"):
+        assert not any(m.startswith("migkg.validation.engines") for m in imports[shared_module]), shared_module

@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from migkg import resources
 from migkg.core.namespaces import NAMESPACES  # noqa: F401  (re-exported: store.NAMESPACES)
@@ -81,6 +79,11 @@ def configure(base: str | None = None, **limits: int | None) -> None:
             _configured[key] = int(value)
 
 
+def configured_base() -> str | None:
+    """The base IRI given on the command line (--base), if any."""
+    return _configured.get("base")
+
+
 def reset_configuration() -> None:
     _configured.clear()
 
@@ -107,7 +110,7 @@ def limit(key: str) -> int:
     return spec.default
 
 
-def _over(path: Path, key: str, what: str, line: int | None = None, column: int | None = None) -> InputError:
+def over_limit(path: Path, key: str, what: str, line: int | None = None, column: int | None = None) -> InputError:
     spec = LIMITS[key]
     return InputError(str(path), f"{what}, over the limit of {limit(key)} {spec.unit} ({spec.name}; raise it with "
                                  f"{spec.option} or {spec.env})", line, column)
@@ -132,7 +135,7 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _syntax_error(path: Path, exc: BadSyntax) -> InputError:
+def _syntax_error(path: Path, exc) -> InputError:
     """Turn rdflib's notation3 BadSyntax into file:line:column: message."""
     text = getattr(exc, "_str", b"")
     if isinstance(text, bytes):
@@ -180,7 +183,7 @@ _OX_FORMATS = {"turtle": "TURTLE", "ttl": "TURTLE", "trig": "TRIG", "nt": "N_TRI
 _OX_MESSAGE = re.compile(r"^Parser error (?:at|between) [^:]*: (.*?)(?: \(line \d+\))?$", re.DOTALL)
 
 
-def _strict_syntax_check(path: Path, text: str, fmt: str, base: str | None) -> None:
+def strict_syntax_check(path: Path, text: str, fmt: str, base: str | None) -> None:
     """Read the file with pyoxigraph's W3C-conformant parser: syntax errors (and relative IRIs
     without a base) come back with line and column; triples are counted, not kept."""
     import pyoxigraph as ox
@@ -191,7 +194,7 @@ def _strict_syntax_check(path: Path, text: str, fmt: str, base: str | None) -> N
         for _ in ox.parse(text.encode("utf-8"), format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]), base_iri=base):
             count += 1
             if count > max_triples:
-                raise _over(path, "triples", f"more than {max_triples} triples")
+                raise over_limit(path, "triples", f"more than {max_triples} triples")
     except SyntaxError as exc:
         message = str(exc)
         match = _OX_MESSAGE.match(message)
@@ -208,7 +211,7 @@ _TURTLE_TOKENS = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*|[\[\]()]', re.DOTALL)
 
 
-def _check_depth(path: Path, text: str) -> None:
+def check_depth(path: Path, text: str) -> None:
     """Nested blank nodes and collections: rdflib's parser recurses once per level."""
     max_depth = limit("depth")
     if text.count("[") + text.count("(") <= max_depth:
@@ -220,7 +223,7 @@ def _check_depth(path: Path, text: str) -> None:
             depth += 1
             if depth > max_depth:
                 line, column = _position(text, match.start())
-                raise _over(path, "depth", f"'{token}' nested more than {max_depth} levels deep", line, column)
+                raise over_limit(path, "depth", f"'{token}' nested more than {max_depth} levels deep", line, column)
         elif token in ("]", ")"):
             depth = max(0, depth - 1)
 
@@ -263,13 +266,13 @@ def _check_json_ld(path: Path, text: str) -> str:
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"not JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
-        raise _over(path, "depth", "JSON nested too deeply") from None
+        raise over_limit(path, "depth", "JSON nested too deeply") from None
     stack = [(document, 0)]
     max_depth = max(limit("depth"), 1) * 4  # JSON-LD nests objects and arrays for every node
     while stack:
         node, depth = stack.pop()
         if depth > max_depth:
-            raise _over(path, "depth", f"JSON nested more than {max_depth} levels deep")
+            raise over_limit(path, "depth", f"JSON nested more than {max_depth} levels deep")
         if isinstance(node, dict):
             for key, value in list(node.items()):
                 if key in ("@context", "@import"):
@@ -287,7 +290,9 @@ def _check_json_ld(path: Path, text: str) -> str:
 _NO_BASE = "http://no-base.invalid/migkg/"
 
 
-def _relative_iri_left(path: Path, graph: Graph) -> None:
+def _relative_iri_left(path: Path, graph) -> None:
+    from rdflib import URIRef
+
     for triple in graph:
         for term in triple:
             if isinstance(term, URIRef) and str(term).startswith(_NO_BASE):
@@ -311,7 +316,7 @@ def read_text(path: Path, fmt: str | None = None) -> tuple[str, str]:
     fmt = guess_format(path, fmt)
     size = path.stat().st_size
     if size > limit("file_bytes"):
-        raise _over(path, "file_bytes", f"file is {size} bytes")
+        raise over_limit(path, "file_bytes", f"file is {size} bytes")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -319,8 +324,12 @@ def read_text(path: Path, fmt: str | None = None) -> tuple[str, str]:
     return fmt, decode(path, data, xml_or_json=fmt in ("xml", "trix", "json-ld"))
 
 
-def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None) -> Graph:
-    """Parse one file into a fresh graph, or raise InputError with file, line and column."""
+def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None):
+    """Parse one file into a fresh rdflib Graph, or raise InputError with file, line and column."""
+    # rdflib is imported here, not at the top: the checks above serve readers that never need it.
+    from rdflib import Dataset, Graph
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
     path = Path(path)
     base = base or _configured.get("base")
     if base is not None:
@@ -328,9 +337,9 @@ def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None) -
     fmt, text = read_text(path, fmt)
 
     if fmt in _OX_FORMATS:
-        _strict_syntax_check(path, text, fmt, base)
+        strict_syntax_check(path, text, fmt, base)
         if fmt in ("turtle", "ttl", "trig"):
-            _check_depth(path, text)
+            check_depth(path, text)
     elif fmt in ("xml", "trix"):
         _refuse_xml_declarations(path, text)
     elif fmt == "json-ld":
@@ -371,15 +380,21 @@ def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None) -
     if base is None and fmt not in _OX_FORMATS:
         _relative_iri_left(path, scratch)
     if len(scratch) > limit("triples"):
-        raise _over(path, "triples", f"{len(scratch)} triples")
+        raise over_limit(path, "triples", f"{len(scratch)} triples")
     return scratch
+
+
+def _new_graph():
+    from rdflib import Graph
+
+    return Graph()
 
 
 @dataclass
 class KnowledgeGraph:
     """The merged graph, with the triples each file contributed."""
 
-    graph: Graph = field(default_factory=Graph)
+    graph: object = field(default_factory=lambda: _new_graph())  # an rdflib Graph
     files: dict[Path, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -402,7 +417,9 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         return len(self.graph)
 
-    def subjects_in(self, path: Path) -> set[URIRef]:
+    def subjects_in(self, path: Path) -> set:
+        from rdflib import URIRef
+
         return {s for s in parse_file(path).subjects() if isinstance(s, URIRef)}
 
 

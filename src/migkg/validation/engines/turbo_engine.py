@@ -1,0 +1,238 @@
+"""The turbo engine (the default): pyshacl-turbo's native validator on N-Quads text.
+
+pyshacl-turbo's native engine takes the data as text and builds its own dataset, so each file goes
+once through the engine's own parser into canonical N-Quads (one statement per line, IRIs in full),
+and what the report needs from the file (its subjects, its ill-typed literals, its size, its
+prefixes) is read from that text with regular expressions:
+  - a line starts with its subject (an <IRI> or a _:label);
+  - a typed literal is "lexical form"^^<datatype>, with N-Triples escapes in the lexical form.
+The reference data (ontology scaffold + project data, as N-Triples) and the shapes (in the native
+compiler's form) come from migkg's on-disk cache while the knowledge files are unchanged, so a run
+on a small file parses nothing but that file and imports no rdflib. A large input is validated in
+parts side by side (turbo_parts). tests/test_validation_engines.py checks this engine gives the
+same results as the pySHACL engine, on fixtures, a register and the project's own graph."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from migkg import resources
+from migkg.core import cache, terms
+from migkg.core.namespaces import XSD
+from migkg.errors import InputError
+from migkg.validation import reference
+from migkg.validation.engines import turbo_native, turbo_parts
+from migkg.validation.engines.turbo_native import Shapes
+from migkg.validation.outcome import EngineRun, is_ill_typed
+
+# The subject a canonical N-Quads line starts with. (Anchored on "\n", with a "\n" put before the
+# text, rather than on ^ with re.MULTILINE: the regex engine then jumps from newline to newline,
+# 1.2 s instead of 2.9 s on a 100k-case register.)
+_SUBJECT = re.compile(r"\n(<[^>]*>|_:\S+) ")
+# A literal typed with an XML Schema datatype, anywhere in a line: a quick first pass over the
+# distinct values (it can also match inside a string literal; the anchored pass below cannot).
+_XSD_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"\^\^<(' + re.escape(XSD) + r'[^>]*)>')
+# The same as a line's object, with its subject and predicate: read only when a value was ill-typed.
+_XSD_STATEMENT = re.compile(r'\n(<[^>]*>|_:\S+) <([^>]*)> "((?:[^"\\\n]|\\.)*)"\^\^<(' + re.escape(XSD) + r'[^>]*)>')
+# A blank node label where one can stand: at a line's start or after a space. (It can also match
+# inside a literal; it only decides whether a file's blank nodes need new labels.)
+_BLANK_LABEL = re.compile(r"(?:^|[\n ])_:(\S+)")
+# The terms of a canonical N-Quads line, literals and IRIs first so that a "_:" inside one is passed
+# over; group 1 is a blank node's label.
+_TERM = re.compile(r'"(?:[^"\\\n]|\\.)*"|<[^>]*>|_:(\S+)')
+_ESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))')
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def term_key(term) -> str | None:
+    """The N-Triples form of an IRI or blank node (rdflib's or pyoxigraph's), as canonical N-Quads
+    writes it; None for literals and None."""
+    if term is None:
+        return None
+    kind, text, _, _ = terms.parts(term)
+    if kind == "uri":
+        return f"<{text}>"
+    if kind == "bnode":
+        return f"_:{text}"
+    return None
+
+
+def _term(key: str):
+    import pyoxigraph as ox
+
+    return ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key[1:-1])
+
+
+def unescape(lexical: str) -> str:
+    """A lexical form as N-Triples escapes it, unescaped."""
+    if "\\" not in lexical:
+        return lexical
+
+    def one(match):
+        code = match.group(1) or match.group(2)
+        return chr(int(code, 16)) if code else _ECHAR.get(match.group(3), match.group(3))
+
+    return _ESCAPE.sub(one, lexical)
+
+
+def blank_labels(text: str) -> set[str]:
+    return set(_BLANK_LABEL.findall(text)) if "_:" in text else set()
+
+
+def separate_blank_nodes(text: str, taken: set[str]) -> str:
+    """Blank nodes are local to their file. Once in one text, two files' _:b1 would be one node;
+    so when a file uses a label already used by another input or the reference data, all its blank
+    nodes get a fresh prefix (what the pySHACL engine gets from rdflib, which renames them all).
+    `taken` is updated with the labels this file ends up with."""
+    labels = blank_labels(text)
+    if labels & taken:
+        n = 1
+        while any(label.startswith(f"f{n}x") for label in taken | labels):
+            n += 1
+        text = _TERM.sub(lambda m: m.group(0) if m.group(1) is None else f"_:f{n}x{m.group(1)}", text)
+        labels = blank_labels(text)
+    taken |= labels
+    return text
+
+
+class ParsedText:
+    """One input file as canonical N-Quads text, with what the report needs from it."""
+
+    def __init__(self, path: Path, text: str, prefixes: dict[str, str], taken: set[str]):
+        self.path = path
+        self.text = text = separate_blank_nodes(text, taken)
+        self.prefixes = prefixes  # namespace -> prefix
+        lines = "\n" + text  # so that every line, the first too, starts after a "\n"
+        self.subjects = dict.fromkeys(_SUBJECT.findall(lines))  # N-Triples keys, in order of first appearance
+        self.triples = text.count("\n")  # one statement per line; newlines in literals are escaped
+        self.ill_typed_triples = self._ill_typed(lines)
+
+    def owns(self, term) -> bool:
+        return term_key(term) in self.subjects
+
+    @staticmethod
+    def _ill_typed(lines: str) -> list:
+        """(subject, predicate, lexical form, datatype) of each ill-typed XML Schema literal."""
+        import pyoxigraph as ox
+
+        bad = {(lexical, datatype) for lexical, datatype in set(_XSD_LITERAL.findall(lines))
+               if datatype != XSD + "string" and is_ill_typed(unescape(lexical), datatype)}
+        if not bad:
+            return []
+        return [(_term(s), ox.NamedNode(p), unescape(lexical), datatype)
+                for s, p, lexical, datatype in _XSD_STATEMENT.findall(lines) if (lexical, datatype) in bad]
+
+
+# --- reading input files -------------------------------------------------------------------------
+# With migkg.store's checks: its public read_text, and (the one place this package uses them) the
+# helpers store keeps private: the configured base IRI, the nesting-depth check, the strict syntax
+# check that gives file:line:column, and the over-the-limit error.
+
+def _store():
+    from migkg import store
+
+    return store
+
+
+def parse_as_written(path: Path, fmt: str | None):
+    """store.parse_file with rdflib's literal normalisation off, so that the engine sees literals
+    as the file writes them, as it does when it parses a file itself. (Normalising, rdflib rewrites
+    the ill-typed "none"^^xsd:boolean as the well-typed "false": the engine could not see it.)"""
+    import rdflib
+
+    normalize = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        return _store().parse_file(path, fmt)
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
+
+
+def read(path: Path, fmt: str | None, taken: set[str]) -> ParsedText:
+    """Read one file into canonical N-Quads, with the same checks and one-line errors as
+    migkg.store.parse_file. `taken`: the blank node labels of the texts read before it (updated).
+    Formats the engine's parser does not read (RDF/XML, JSON-LD, TriX), and any file when a base
+    IRI is configured, go through parse_file (rdflib) first."""
+    st = _store()
+    path = Path(path)
+    if (path.is_file() and st.guess_format(path, fmt) not in turbo_native.NATIVE_FORMATS) \
+            or st.configured_base() is not None:
+        graph = parse_as_written(path, fmt)
+        text, _ = turbo_native.parse_rdf(graph.serialize(format="nt"), "nt")
+        return ParsedText(path, text, {str(ns): prefix for prefix, ns in graph.namespaces()}, taken)
+    fmt, text = st.read_text(path, fmt)
+    if fmt in ("turtle", "ttl", "trig"):
+        st.check_depth(path, text)
+    try:
+        nquads, prefixes = turbo_native.parse_rdf(text, fmt)
+    except ValueError as exc:
+        # The reference reader gives the one-line file:line:column message.
+        st.strict_syntax_check(path, text, fmt, None)
+        raise InputError(str(path), f"cannot parse as {fmt}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
+    del text
+    parsed = ParsedText(path, nquads, prefixes, taken)
+    if parsed.triples > st.limit("triples"):  # the words of the reference reader (store's strict check)
+        raise st.over_limit(path, "triples", f"more than {st.limit('triples')} triples")
+    return parsed
+
+
+# --- what every run validates against --------------------------------------------------------------
+
+def reference_nquads(with_data: bool) -> str:
+    """The ontology scaffold (and the project's reference data) as N-Triples, from the cache."""
+    texts = reference.reference_texts()
+    return texts.scaffold + texts.data if with_data else texts.scaffold
+
+
+def project_shapes() -> Shapes:
+    """The project's shapes in the native compiler's form, from the cache while validation/ and the
+    libraries are unchanged (building it reads the shapes with rdflib)."""
+    root = resources.resource_root()
+    key = cache.digest(cache.fingerprint(reference.shapes_files(), relative_to=root), reference.library_versions())
+
+    def build() -> bytes:
+        shapes = turbo_native.canonical_shapes(reference.shapes_graph())
+        return json.dumps({"canonical": shapes.canonical, "namespaces": shapes.namespaces}).encode("utf-8")
+
+    stored = json.loads(cache.cached("turbo-shapes", key, root, build))
+    return Shapes(stored["canonical"], tuple(tuple(pair) for pair in stored["namespaces"]))
+
+
+# --- the engine ----------------------------------------------------------------------------------
+
+def run(paths: list[Path], fmt: str | None, own: bool) -> EngineRun:
+    """Validate the files with the reference data (the ontology scaffold alone for the project's
+    own data, which is the reference data)."""
+    turbo_native.check_version()
+    reference_text = reference_nquads(with_data=not own)
+    taken = blank_labels(reference_text)
+    parsed = [read(p, fmt, taken) for p in paths]
+    texts = [item.text for item in parsed]
+    for item in parsed:
+        item.text = None  # the engine gets one copy; 285 MB each for a 100k-case register
+    subjects: dict[str, None] = {}
+    for item in parsed:
+        subjects.update(item.subjects)
+    shapes = project_shapes()
+    parts = turbo_parts.chunks(texts, subjects, reference_text)
+    texts.clear()
+    if len(parts) == 1:
+        results, raw = turbo_parts.run_text([parts.pop(), reference_text], shapes)
+        report_factory = lambda: turbo_native.decode_report(raw)  # noqa: E731
+    else:
+        results, report_factory = turbo_parts.validate_parts(parts, reference_text, shapes,
+                                                             lambda focus: term_key(focus) in subjects)
+    return EngineRun(inputs=parsed, results=results, report_factory=report_factory,
+                     component_prefixes={ns: prefix for prefix, ns in shapes.namespaces})
+
+
+def validate_data(data: str, data_format: str, shapes_graph, base: str | None = None,
+                  allow_warnings: bool = True) -> tuple[bool, object]:
+    """The lowest level: RDF text and an rdflib shapes graph in, (conforms, rdflib report graph)
+    out, through the same calls as `run` (the W3C SHACL tests use it); EngineFailure when the
+    engine refuses the shapes."""
+    nquads, _ = turbo_native.parse_rdf(data, data_format, base)
+    conforms, raw = turbo_native.validate_nquads(nquads, turbo_native.canonical_shapes(shapes_graph), allow_warnings)
+    return conforms, turbo_native.decode_report(raw)

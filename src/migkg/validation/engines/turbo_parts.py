@@ -1,0 +1,249 @@
+"""The turbo engine's runs: one text through the native validator (`run_text`), and a large input
+in parts side by side in worker processes (`validate_parts`).
+
+Why parts: pyshacl-turbo's time grows faster than its input. Measured on this 2-core machine
+(`migkg validate --engine turbo`, one register of N cases, ~18 statements a case): 12.5k cases
+6.7 s, 25k 13.3 s, 50k 27.8 s, 100k 77-84 s. Parts of CHUNK_STATEMENTS statements keep it near
+linear, and they run side by side, one worker process per core (chunk_worker). Each part holds
+whole records with what they point to in the new data, and the reference data; `chunks` says
+why that gives the results of the whole, which tests/test_validation_engines.py checks."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+
+from migkg.core.namespaces import RDF, SH
+from migkg.validation.engines import turbo_native
+from migkg.validation.engines.turbo_native import Shapes
+from migkg.validation.outcome import RESULT_KEYS
+
+CHUNK_STATEMENTS = 250_000
+
+# A statement whose object is an IRI or blank node: (subject, object).
+_LINK = re.compile(r"\n(<[^>]*>|_:\S+) <[^>]*> (<[^>]*>|_:\S+) ")
+_IRI = re.compile(r"<[^>]*>")
+# Consecutive lines with the same subject (the text ends with a newline, as canonical N-Quads does).
+_SUBJECT_RUN = re.compile(r"(<[^>]*>|_:\S+) [^\n]*\n(?:\1 [^\n]*\n)*")
+
+
+def results_from_ntriples(text: str) -> list[dict]:
+    """The results of a report in N-Triples, as dicts of RESULT_KEYS values -> pyoxigraph term.
+    (Decoding the report into an rdflib graph was 34 of 48 s on a 10k-case register; this is 1 s.)"""
+    import pyoxigraph as ox
+
+    fields: dict = {}
+    results = set()
+    result_type, rdf_type = SH + "ValidationResult", RDF + "type"
+    for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+        predicate = quad.predicate.value
+        if predicate == rdf_type and isinstance(quad.object, ox.NamedNode) and quad.object.value == result_type:
+            results.add(quad.subject)
+        key = RESULT_KEYS.get(predicate)
+        if key is not None:
+            fields.setdefault(quad.subject, {}).setdefault(key, quad.object)
+    return [{key: fields.get(r, {}).get(key) for key in RESULT_KEYS.values()} for r in results]
+
+
+def run_text(texts: list[str], shapes: Shapes) -> tuple[list[dict], str]:
+    """The native validator on the concatenated N-Quads: (results, the report as N-Triples)."""
+    _, raw = turbo_native.validate_nquads("".join(texts), shapes)
+    return results_from_ntriples(raw), raw
+
+
+@functools.lru_cache(maxsize=1)
+def shapes_look_forward_only() -> bool:
+    """Whether every project shape reaches data only forward from its focus node (the condition for chunks)."""
+    from migkg.validation.reference import shapes_graph
+
+    return not locality_problems(shapes_graph())
+
+
+def locality_problems(shapes) -> list[str]:
+    """Where the shapes (an rdflib graph) could look at data other than what lies forward of a focus
+    node: an inverse property path, or a SHACL-SPARQL triple pattern whose subject is neither $this
+    nor a node reached forward from it. Empty when chunking by forward reachability gives the same
+    results."""
+    from rdflib import URIRef
+    from rdflib.namespace import SH as SH_NS
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    problems = []
+    for predicate in (SH_NS.inversePath, SH_NS.targetObjectsOf, SH_NS.targetNode, SH_NS.target):
+        for shape in shapes.subjects(predicate, None):
+            problems.append(f"{shape}: uses {predicate.n3(shapes.namespace_manager)}")
+
+    def forward(path) -> bool:
+        if isinstance(path, URIRef):
+            return True
+        if isinstance(path, (SequencePath, AlternativePath)):
+            return all(forward(p) for p in path.args)
+        if isinstance(path, MulPath):
+            return forward(path.path)
+        return not isinstance(path, (InvPath, NegatedPath))
+
+    def patterns(node):
+        if isinstance(node, CompValue):
+            if node.name == "BGP":
+                yield from node.triples
+            for value in node.values():
+                yield from patterns(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                yield from patterns(value)
+
+    queries = list(shapes.subject_objects(SH_NS.select)) + list(shapes.subject_objects(SH_NS.ask))
+    namespaces = {str(prefix): str(ns) for declaration in shapes.objects(None, SH_NS.declare)
+                  for prefix in shapes.objects(declaration, SH_NS.prefix)
+                  for ns in shapes.objects(declaration, SH_NS.namespace)}
+    for constraint, query in queries:
+        try:
+            algebra = prepareQuery(str(query), initNs=namespaces).algebra
+        except Exception as exc:  # a query rdflib cannot read cannot be shown to be local
+            problems.append(f"{constraint}: cannot read its query ({exc})")
+            continue
+        triples = list(patterns(algebra))
+        reached = {Variable("this"), Variable("value")}  # $value: a value node of a (forward) path
+        grown = True
+        while grown:
+            grown = False
+            for s, _, o in triples:
+                if s in reached and isinstance(o, Variable) and o not in reached:
+                    reached.add(o)
+                    grown = True
+        for s, p, o in triples:
+            if s not in reached or not forward(p):
+                problems.append(f"{constraint}: the pattern {s.n3()} {p.n3()} {o.n3()} does not start forward of $this")
+    return problems
+
+
+def chunks(texts: list[str], subjects: dict[str, None] | set[str], reference: str,
+           size: int | None = None) -> list[str]:
+    """The new data as texts of about `size` statements that can be validated apart, each with the
+    reference data, with the same results as the whole. `subjects`: the subjects of the texts (keys
+    as in N-Triples), in order of first appearance when a dict.
+
+    Why that holds: the shapes reach data only forward from a focus node (checked, see
+    locality_problems), so a focus node's verdict depends on the statements of the nodes it reaches.
+    A statement goes with its subject; a subject is kept with every new-data subject it points to
+    (union-find), and a node the new data says nothing about brings only reference statements, which
+    every chunk has. If a new-data subject occurs in the reference data (the reference could point to
+    it), or the shapes are not forward-only, the data stays whole."""
+    size = size or CHUNK_STATEMENTS
+    total = sum(text.count("\n") for text in texts)
+    if total <= size or not shapes_look_forward_only():
+        return ["".join(texts)]
+    if any(iri in subjects for iri in _IRI.findall(reference)):
+        return ["".join(texts)]
+
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = x
+        while (up := parent.get(root, root)) != root:
+            root = up
+        while x != root:  # path compression
+            parent[x], x = root, parent.get(x, x)
+        return root
+
+    for text in texts:
+        for s, o in _LINK.findall("\n" + text):
+            if o != s and o in subjects:
+                a, b = find(s), find(o)
+                if a != b:
+                    parent[b] = a
+    # Components in order of first appearance, cut into n contiguous ranges.
+    n = -(-total // size)
+    order: dict[str, int] = {}
+    for s in subjects:
+        order.setdefault(find(s), len(order))
+    per_chunk = -(-len(order) // n)
+    buckets: list[list[str]] = [[] for _ in range(n)]
+    for text in texts:
+        # A run of lines with one subject goes as one slice; consecutive runs bound for the same
+        # chunk go as one slice too (a register written record by record is a few slices a chunk).
+        covered, start, end, bucket = 0, 0, 0, None
+        for run in _SUBJECT_RUN.finditer(text):
+            covered += run.end() - run.start()
+            chunk = order[find(run.group(1))] // per_chunk
+            if chunk != bucket or run.start() != end:
+                if bucket is not None:
+                    buckets[bucket].append(text[start:end])
+                start, bucket = run.start(), chunk
+            end = run.end()
+        if bucket is not None:
+            buckets[bucket].append(text[start:end])
+        if covered != len(text):  # a line the pattern did not read: keep the data whole
+            return ["".join(texts)]
+    return ["".join(bucket) for bucket in buckets if bucket]
+
+
+def validate_parts(parts: list[str], reference: str, shapes: Shapes, new):
+    """Validate each part with the reference data in worker processes, one per core: (results, a
+    function that builds the merged report graph). A result about a reference resource is the same
+    in every part (the shapes look forward, and the new data adds nothing to reference resources,
+    or it would not be cut): kept once; `new(focus)` says whether a focus node is new data."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = min(len(parts), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    with ThreadPoolExecutor(workers) as pool:
+        outs = list(pool.map(lambda part: in_worker(part, reference, shapes), parts))
+    parts.clear()
+    results = [r for i, (chunk_results, _) in enumerate(outs) for r in chunk_results if i == 0 or new(r["focus"])]
+    raws = [raw for _, raw in outs]
+    return results, lambda: merge_reports([turbo_native.decode_report(raw) for raw in raws], new)
+
+
+def in_worker(text: str, reference: str, shapes: Shapes):
+    """One part in a fresh Python process (python -m migkg.validation.engines.chunk_worker), so that
+    parts run side by side and each one's memory is returned when it is done. A plain subprocess
+    rather than multiprocessing: multiprocessing's spawn imports the caller's main module again in
+    every worker (running an unguarded script twice). If the worker fails, the part runs here
+    instead, where an error is reported as usual."""
+    import pickle
+    import subprocess
+    import sys
+
+    try:
+        done = subprocess.run([sys.executable, "-m", "migkg.validation.engines.chunk_worker"], capture_output=True,
+                              input=pickle.dumps((text, reference, shapes), protocol=pickle.HIGHEST_PROTOCOL))
+        if done.returncode == 0:
+            return pickle.loads(done.stdout)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
+    return run_text([text, reference], shapes)
+
+
+def merge_reports(reports: list, keep):
+    """One SHACL report from the reports (rdflib graphs) of the parts: all results of the first, and
+    those of the others whose focus node `keep` accepts, each with the blank nodes it points to."""
+    from rdflib import RDF as RDF_NS
+    from rdflib import BNode, Graph, Literal
+    from rdflib.namespace import SH as SH_NS
+
+    merged = Graph()
+    for prefix, ns in reports[0].namespaces():
+        merged.bind(prefix, ns, override=True, replace=True)
+    node = BNode()
+    merged.add((node, RDF_NS.type, SH_NS.ValidationReport))
+    conforms = True
+    for i, report in enumerate(reports):
+        for own in report.subjects(RDF_NS.type, SH_NS.ValidationReport):
+            conforms = conforms and bool(report.value(own, SH_NS.conforms, default=Literal(True)).toPython())
+            for result in report.objects(own, SH_NS.result):
+                if i == 0 or keep(report.value(result, SH_NS.focusNode)):
+                    merged.add((node, SH_NS.result, result))
+                    pending, seen = [result], {result}
+                    while pending:
+                        subject = pending.pop()
+                        for p, o in report.predicate_objects(subject):
+                            merged.add((subject, p, o))
+                            if isinstance(o, BNode) and o not in seen:
+                                seen.add(o)
+                                pending.append(o)
+    merged.add((node, SH_NS.conforms, Literal(conforms)))
+    return merged
