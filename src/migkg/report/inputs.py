@@ -202,7 +202,7 @@ class Inputs:
 
         shapes = fingerprint(resources.turtle_files("validation"), relative_to=checkout())
         key = digest(self.gs.fingerprint, shapes, library_versions("pyshacl", "pyshacl-turbo", "rdflib"),
-                     source_digest("migkg.validation", "migkg.turbo"))
+                     source_digest("migkg.validation"))
         return cached_or_worker("SHACL validation", "report-validation", key, ["validate"])
 
 
