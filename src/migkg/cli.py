@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
-
-import functools
 
 import click
 
@@ -345,7 +344,7 @@ def load_command(store, update, query_url, target, inferred, timeout, retries, m
     Credentials come from MIGKG_USER and MIGKG_PASSWORD, or a netrc file. Exit 2 on any failure,
     with the target graph left as it was.
     """
-    from migkg.load import LoadError, Loader
+    from migkg.load import Loader, LoadError
 
     if cleanup and (target or inferred):
         raise LoadError("--cleanup loads nothing: leave out --graph and --inferred")

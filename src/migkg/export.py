@@ -32,8 +32,8 @@ from rdflib.plugins.serializers.rdfxml import XMLSerializer
 from rdflib.plugins.serializers.trig import TrigSerializer
 
 from migkg import resources
-from migkg.errors import MigkgError
 from migkg.core.canon import canonical_quads
+from migkg.errors import MigkgError
 from migkg.store import NAMESPACES, parse_file
 
 GRAPH_BASE = "https://w3id.org/migkg/graph/"

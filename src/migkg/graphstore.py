@@ -76,9 +76,8 @@ class GraphStore:
         """The whole graph as N-Triples (in the store's order)."""
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
-    @functools.cache
-    def rdflib_graph(self):
-        """An rdflib copy of the graph, built once, with the project's prefixes bound."""
+    @functools.cached_property
+    def _rdflib_copy(self):
         from rdflib import Graph
 
         graph = Graph()
@@ -86,6 +85,10 @@ class GraphStore:
             graph.bind(prefix, iri)
         graph.parse(data=self.ntriples(), format="nt")
         return graph
+
+    def rdflib_graph(self):
+        """An rdflib copy of the graph, built once, with the project's prefixes bound."""
+        return self._rdflib_copy
 
 
 def default_paths(include_data: bool = True) -> list[Path]:

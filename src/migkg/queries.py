@@ -160,7 +160,8 @@ def load_query(path: Path, name: str | None = None) -> SavedQuery:
             raise QueryError(f"{path}: each #+ params entry needs a name")
         ptype = str(raw.get("type", "string")).lower()
         if ptype not in PARAM_TYPES:
-            raise QueryError(f"{path}: parameter {raw['name']} has unknown type {ptype}; use one of {', '.join(PARAM_TYPES)}")
+            raise QueryError(f"{path}: parameter {raw['name']} has unknown type {ptype}; "
+                             f"use one of {', '.join(PARAM_TYPES)}")
         default = raw.get("default")
         params.append(Param(str(raw["name"]), ptype, None if default is None else str(default),
                             str(raw.get("description", ""))))

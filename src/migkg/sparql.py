@@ -85,7 +85,8 @@ def _walk_parse_tree(node) -> list[str]:
             if item.name == "ServiceGraphPattern":
                 found.append(f"SERVICE {term(item, 'term')}".strip())
             elif item.name == "DatasetClause":
-                found.append(f"FROM NAMED {term(item, 'named')}" if "named" in item else f"FROM {term(item, 'default')}")
+                found.append(f"FROM NAMED {term(item, 'named')}" if "named" in item
+                             else f"FROM {term(item, 'default')}")
             elif item.name == "Load":
                 found.append(f"LOAD {term(item, 'iri')}".strip())
             stack.extend(reversed(list(OrderedDict.values(item))))
@@ -326,8 +327,10 @@ def _is_ask(table: ResultTable) -> bool:
 
 def to_json(table: ResultTable) -> str:
     if _is_ask(table):
-        return json.dumps({"head": {}, "boolean": terms.text(table.rows[0][0]) in ("true", "1")}, ensure_ascii=False)
-    bindings = [{v: _term_json(t) for v, t in zip(table.variables, row) if t is not None} for row in table.rows]
+        answer = terms.text(table.rows[0][0]) in ("true", "1")
+        return json.dumps({"head": {}, "boolean": answer}, ensure_ascii=False)
+    bindings = [{v: _term_json(t) for v, t in zip(table.variables, row, strict=True) if t is not None}
+                for row in table.rows]
     return json.dumps({"head": {"vars": table.variables}, "results": {"bindings": bindings}},
                       ensure_ascii=False, indent=1)
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-
 from migkg import resources
 from migkg.core.namespaces import NAMESPACES  # noqa: F401  (re-exported: store.NAMESPACES)
 from migkg.errors import InputError
@@ -125,7 +124,8 @@ def guess_format(path: Path, explicit: str | None = None) -> str:
     fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS_BY_SUFFIX))
-        raise InputError(str(path), f"unknown RDF format '{path.suffix or '(no extension)'}'; use one of {known} or --format")
+        raise InputError(str(path), f"unknown RDF format '{path.suffix or '(no extension)'}'; "
+                                    f"use one of {known} or --format")
     return fmt
 
 
@@ -160,7 +160,8 @@ def decode(path: Path, data: bytes, xml_or_json: bool = False) -> str:
     else:
         for bom, name in _BOMS:
             if data.startswith(bom):
-                raise InputError(str(path), f"starts with a {name} byte-order mark (byte 0); save the file as UTF-8", 1, 1)
+                raise InputError(str(path), f"starts with a {name} byte-order mark (byte 0); save the file as UTF-8",
+                                 1, 1)
     nul = data.find(b"\0") if xml_or_json else -1
     if nul >= 0:  # never in XML or JSON text; UTF-16 without a byte-order mark is full of them
         line = data.count(b"\n", 0, nul) + 1

@@ -185,8 +185,14 @@ class UpdateEndpoint:
 
     def _run(self, text: str, what: str, is_update: bool):
         from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed,
-                                                    SPARQLWrapperException, Unauthorized, URITooLong)
+        from SPARQLWrapper.SPARQLExceptions import (
+            EndPointInternalError,
+            EndPointNotFound,
+            QueryBadFormed,
+            SPARQLWrapperException,
+            Unauthorized,
+            URITooLong,
+        )
 
         url = self.url if is_update else self.query_url
         credentials = self.credentials if is_update else self.query_credentials

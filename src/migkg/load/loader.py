@@ -127,7 +127,7 @@ class Loader:
                 return
             for chunk in _chunks(lines, CHUNK):
                 text = f"INSERT DATA {{ GRAPH <{self.staging}> {{\n" + "\n".join(chunk) + "\n} }"
-                self._persist(lambda: self.sparql.update(text, what), what)
+                self._persist(lambda text=text: self.sparql.update(text, what), what)
                 self.staging_may_exist = True
         except LoadError as exc:
             # A request that got no answer may still have been carried out.
