@@ -1,7 +1,11 @@
 # migkg: two commands for a newcomer (see README.md):
 #   make run    set up .venv, install, build the report (report/index.html) and say where it is
-#   make test   set up if needed (also Debian's chromium for the report's browser test) and run the tests
-#   make release   write the graph in every format, with checksums, into dist/ (not committed)
+#   make test   set up if needed (also Debian's chromium for the report's browser test), lint (ruff),
+#               then run every test on all cores (pytest-xdist)
+# and for everyday work:
+#   make test-fast   the unit, data, shape and query-answer tests only (no slow, server or browser test)
+#   make lint        ruff over src/, tests/ and benchmarks/
+#   make release     write the graph in every format, with checksums, into dist/ (not committed)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -17,7 +21,15 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 APT_GET      := $(if $(filter 0,$(shell id -u)),,sudo )apt-get
 RELEASE_FILES := migkg.ttl migkg.nt migkg.jsonld migkg.rdf migkg.trig migkg.nq migkg-inferred.trig
 
-.PHONY: setup browser run test info release clean
+# pytest-xdist workers (auto: one per CPU core; JOBS=0 runs in one process). --dist loadfile: all the
+# tests of a file run on one worker, so a module fixture (an oxigraph server, an export, a report) is
+# made once. (--dist loadgroup would group by xdist_group marks, but with pytest 9.2 and xdist 3.8 it
+# sends every test on its own: xdist sets item._nodeid, which pytest 9.2 no longer reads.)
+JOBS       ?= auto
+PYTEST     := $(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+FAST_TESTS := -m "not slow and not server and not browser"
+
+.PHONY: setup browser run test test-fast lint info release clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +50,14 @@ browser: $(CHROMIUM) $(CHROMEDRIVER)
 run: setup
 	$(BIN)/migkg report -o $(REPORT)
 
-test: setup browser
-	$(BIN)/python -m pytest
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+
+test: setup browser lint
+	$(PYTEST)
+
+test-fast: setup
+	$(PYTEST) $(FAST_TESTS)
 
 info: setup
 	$(BIN)/migkg info

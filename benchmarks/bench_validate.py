@@ -77,7 +77,8 @@ def run_child(args: list[str], timeout: float) -> tuple[float, float, float, sub
     info = json.loads(p.stdout)
     if info["rc"] is None:
         return info["wall"], info["cpu"], info["peak"], None
-    return info["wall"], info["cpu"], info["peak"], subprocess.CompletedProcess(args, info["rc"], info["out"], info["err"])
+    completed = subprocess.CompletedProcess(args, info["rc"], info["out"], info["err"])
+    return info["wall"], info["cpu"], info["peak"], completed
 
 
 REFERENCE = r'''
@@ -143,14 +144,16 @@ def main() -> int:
             register = work / f"cases-{n}.nt"
             triples = generate_cases.write(n, register)
             defective = generate_cases.defective_people(n)
-            print(f"{n} cases: {triples} triples, {len(defective)} defective records ({register.stat().st_size >> 20} MiB)")
+            size = register.stat().st_size >> 20
+            print(f"{n} cases: {triples} triples, {len(defective)} defective records ({size} MiB)")
             engine_results: dict[str, set] = {}
             for engine in engines:
                 out = work / f"migkg-{engine}-{n}.json"
                 wall, cpu, peak, p = run_child([migkg, "validate", "--engine", engine, "--format", "json",
                                            "--max-file-size", str(1 << 40), str(register)], args.timeout)
                 if p is None:
-                    print(fmt_row(f"migkg validate --engine {engine}", wall, cpu, peak, triples, f"timeout>{args.timeout:.0f}s"))
+                    print(fmt_row(f"migkg validate --engine {engine}", wall, cpu, peak, triples,
+                                  f"timeout>{args.timeout:.0f}s"))
                     continue
                 if p.returncode not in (0, 1):
                     print(fmt_row(f"migkg validate --engine {engine}", wall, cpu, peak, triples, "error"))
@@ -176,8 +179,8 @@ def main() -> int:
                     print(f"  {label:<34} skipped (>{limit} cases, {why}; would not finish in {args.timeout:.0f} s)")
                     continue
                 ref_out = work / f"reference-{inference}-{n}.txt"
-                wall, cpu, peak, p = run_child([sys.executable, "-c", REFERENCE, str(register), inference, str(ref_out)],
-                                          args.timeout)
+                wall, cpu, peak, p = run_child(
+                    [sys.executable, "-c", REFERENCE, str(register), inference, str(ref_out)], args.timeout)
                 if p is None or p.returncode != 0:
                     status = f"timeout>{args.timeout:.0f}s" if p is None else "error"
                     print(fmt_row(label, wall, cpu, peak, triples, status))

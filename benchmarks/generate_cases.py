@@ -82,7 +82,8 @@ def generate(n: int, invalid_share: float = 0.05, seed: int = 7):
             if defect == "end-before-start" and j == 0:
                 yield f"{iri(a)} {iri(MKG + 'endDate')} {lit((s - dt.timedelta(days=30)).isoformat(), 'date')} .\n"
             elif rng.random() < 0.4:
-                yield f"{iri(a)} {iri(MKG + 'endDate')} {lit((s + dt.timedelta(days=rng.randint(1, 400))).isoformat(), 'date')} .\n"
+                end = (s + dt.timedelta(days=rng.randint(1, 400))).isoformat()
+                yield f"{iri(a)} {iri(MKG + 'endDate')} {lit(end, 'date')} .\n"
             yield f"{iri(a)} {iri(MKG + 'assignedBy')} {iri(PE + assigner)} .\n"
             legal_basis = PE + ("migraciones" if defect == "bad-legal-basis" and j == 0 else basis)
             yield f"{iri(a)} {iri(MKG + 'legalBasis')} {iri(legal_basis)} .\n"

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -33,6 +34,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextlib.contextmanager
+def refusing_port():
+    """A port on 127.0.0.1 that refuses connections for as long as the block runs: bound (so no
+    other test or xdist worker can take it meanwhile) but not listening."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        yield sock.getsockname()[1]
+
+
 def oxigraph_binary() -> str | None:
     beside = Path(sys.executable).parent / "oxigraph"
     if beside.is_file() and os.access(beside, os.X_OK):
@@ -42,6 +52,21 @@ def oxigraph_binary() -> str | None:
 
 # A direct opener: no proxy from the environment can take test traffic off this machine.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class QuietErrors:
+    """For the servers below, which run in the test's process: a client that gave up (as a test
+    asked it to) is no error; any other failed answer is printed on the process's own stderr, never
+    on the stderr of a command run in-process (CliRunner), whose lines the tests count."""
+
+    def handle_error(self, request, client_address) -> None:
+        import traceback
+
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        stream = sys.__stderr__
+        if stream is not None:
+            stream.write(f"test server on {HOST}: error while answering {client_address}:\n{traceback.format_exc()}")
 
 
 def http(method: str, url: str, data: bytes | None = None, headers: dict | None = None, timeout: float = 30):
@@ -79,7 +104,7 @@ class OxigraphServer:
     def update_url(self) -> str:
         return self.base + "/update"
 
-    def start(self, timeout: float = 30.0) -> "OxigraphServer":
+    def start(self, timeout: float = 30.0) -> OxigraphServer:
         for _attempt in range(3):  # a port picked as free can be taken before the server binds it
             self.port = free_port()
             with open(self.log, "ab") as log:
@@ -97,7 +122,8 @@ class OxigraphServer:
                 except OSError:
                     time.sleep(0.05)
             self.stop()
-        raise RuntimeError(f"oxigraph serve did not start; see {self.log}:\n{self.log.read_text(errors='replace')[-2000:]}")
+        log = self.log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"oxigraph serve did not start; see {self.log}:\n{log}")
 
     def stop(self) -> None:
         if self.process is None:
@@ -136,7 +162,7 @@ class OxigraphServer:
 
 
 class _StatusHandler(BaseHTTPRequestHandler):
-    server: "_Server"
+    server: _Server
 
     def log_message(self, *args) -> None:  # keep the test output clean
         pass
@@ -164,7 +190,7 @@ class _StatusHandler(BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_DELETE = _answer
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(QuietErrors, ThreadingHTTPServer):
     daemon_threads = True
     seen: list
     slow_seconds: float
@@ -175,7 +201,8 @@ class StatusServer:
         self.httpd = _Server((HOST, 0), _StatusHandler)
         self.httpd.seen = []
         self.httpd.slow_seconds = slow_seconds
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
 
     @property
     def base(self) -> str:
@@ -185,7 +212,7 @@ class StatusServer:
     def seen(self) -> list:
         return self.httpd.seen
 
-    def __enter__(self) -> "StatusServer":
+    def __enter__(self) -> StatusServer:
         self.thread.start()
         return self
 
@@ -216,7 +243,7 @@ class Fault:
 
 
 class _ProxyHandler(BaseHTTPRequestHandler):
-    server: "_ProxyServer"
+    server: _ProxyServer
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *args) -> None:
@@ -277,7 +304,7 @@ def _forward(method: str, url: str, data: bytes | None, headers: dict):
         return exc.code, exc.headers, exc.read()
 
 
-class _ProxyServer(ThreadingHTTPServer):
+class _ProxyServer(QuietErrors, ThreadingHTTPServer):
     daemon_threads = True
     upstream: str
     faults: list
@@ -294,7 +321,8 @@ class FaultyProxy:
         self.httpd.faults = faults
         self.httpd.seen = []
         self.httpd.lock = threading.Lock()
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
 
     @property
     def base(self) -> str:
@@ -305,7 +333,7 @@ class FaultyProxy:
         """(monotonic time, method, path, body or form values) of every request, in order."""
         return list(self.httpd.seen)
 
-    def __enter__(self) -> "FaultyProxy":
+    def __enter__(self) -> FaultyProxy:
         self.thread.start()
         return self
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef

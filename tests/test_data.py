@@ -79,6 +79,13 @@ class TestDataFile:
         assert bad == []
 
 
+def test_every_source_document_names_its_text_beside_the_project(graph, seeds):
+    # Each of the five documents names (mkg:seedFile) the plain-text copy its section locators follow.
+    named = {str(o) for o in graph.objects(None, URIRef(MKG + "seedFile"))}
+    assert len(named) == len(SOURCE_DOCUMENTS)
+    assert named == {p.name for p in seeds.glob("*.txt")}
+
+
 def test_translated_labels_are_marked_with_a_language(graph):
     marked = set(graph.objects(None, URIRef(MKG + "labelTranslatedInto")))
     assert marked <= {Literal("es"), Literal("en")}
@@ -88,11 +95,14 @@ def test_every_canonical_iri_in_the_conventions_exists(graph):
     # docs/data-conventions.md lists the IRIs to use when pointing at another file's resources;
     # a name there that the data does not define would send contributors to a dangling IRI.
     import re
+
     from rdflib import RDF, URIRef
+
     from migkg.store import NAMESPACES
     text = (resources.part("data").parent / "docs" / "data-conventions.md")
     if not text.exists():  # installed wheel: the docs are not packaged
         pytest.skip("docs/ is not part of an installed package")
     listed = re.findall(r"`((?:pe|int|cat|place):[a-z0-9-]+)`", text.read_text().split("## Canonical IRIs")[1])
-    missing = [t for t in listed if (URIRef(NAMESPACES[t.split(":")[0]] + t.split(":")[1]), RDF.type, None) not in graph]
+    missing = [t for t in listed
+               if (URIRef(NAMESPACES[t.split(":")[0]] + t.split(":")[1]), RDF.type, None) not in graph]
     assert len(listed) > 150 and missing == []

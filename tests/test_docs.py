@@ -43,7 +43,8 @@ def test_every_make_target_named_exists(doc):
 def test_every_file_named_exists(doc):
     missing = []
     for span in code_spans(doc.read_text(encoding="utf-8")):
-        for path in re.findall(r"(?<![\w./-])((?:%s)[\w./*-]*)" % "|".join(map(re.escape, TOP)), span):
+        tops = "|".join(map(re.escape, TOP))
+        for path in re.findall(rf"(?<![\w./-])((?:{tops})[\w./*-]*)", span):
             path = path.rstrip(".")
             if re.search(r"[A-Z]{3,}", path):  # a placeholder such as data/COUNTRY/NEW.ttl
                 continue

@@ -1,6 +1,6 @@
 """`migkg export`: every format parses back to the source graph, one named graph per file
-with --graphs, the same bytes from two runs (two processes with different hash seeds), and
-no half-written file when writing fails."""
+with --graphs, the same bytes from two runs (this process and a child with another hash seed),
+and no half-written file when writing fails."""
 
 from __future__ import annotations
 
@@ -16,21 +16,21 @@ from rdflib import OWL, RDF, BNode, Dataset, Graph, Literal, URIRef
 from migkg import export
 from migkg.export import INFERRED_GRAPH, collect_parts
 
+from .conftest import run_cli
+
 # rdflib's own parsers use its deprecated ConjunctiveGraph API: not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-BIN = Path(sys.executable).parent
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld", "xml": "xml"}
 PLAIN = list(RDFLIB_FORMATS)
 GRAPHS = ["nq", "trig", "jsonld"]
 
-# Writes every format, from one process, with the module's own functions (one build per
-# kind of content): what `migkg export` writes, without starting one process per format.
+# Writes every format with the module's own functions (one build per kind of content): what
+# `migkg export` writes, without one run per format. Run here and in a child process.
 DUMP = """
-import sys
 from pathlib import Path
 from migkg.export import build, serialize
-out = Path(sys.argv[1])
+out = Path(OUT)
 plain, prefixes = build()
 for fmt in ("ttl", "nt", "jsonld", "xml"):
     (out / f"plain.{fmt}").write_bytes(serialize(plain, fmt, prefixes))
@@ -43,30 +43,30 @@ for fmt in ("nq", "trig", "jsonld"):
 """
 
 
-def _env(seed: str) -> dict:
-    env = dict(os.environ, PYTHONHASHSEED=seed)
-    return env
+def _other_seed() -> str:
+    """A PYTHONHASHSEED other than this process's (random unless PYTHONHASHSEED is set)."""
+    return "2" if os.environ.get("PYTHONHASHSEED") != "2" else "3"
 
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory):
-    """Two runs of every export, in parallel processes with different hash seeds, plus the
-    console script writing the inferred N-Quads with -o (once: the closure takes ~12 s;
-    its serialisation is the same code as the other exports')."""
+    """Two runs of every export: one in this process, one in a child process with another hash
+    seed (started first, it runs meanwhile); and `migkg export` writing the inferred N-Quads with
+    -o (once: its serialisation is the same code as the other exports')."""
     root = tmp_path_factory.mktemp("exports")
-    runs = {}
-    runs["inferred"] = subprocess.Popen(
-        [str(BIN / "migkg"), "export", "--format", "nq", "--graphs", "--inferred", "-o", str(root / "inferred.nq")],
-        env=_env("3"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for seed in ("1", "2"):
-        (root / seed).mkdir()
-        runs[seed] = subprocess.Popen([sys.executable, "-c", DUMP, str(root / seed)], env=_env(seed),
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for name, process in runs.items():
-        out, err = process.communicate(timeout=300)
-        assert process.returncode == 0, f"{name}: {err}"
-        if name == "inferred":
-            assert "wrote" in err and "Traceback" not in err
+    for run in ("1", "2"):
+        (root / run).mkdir()
+    child = subprocess.Popen([sys.executable, "-c", DUMP.replace("OUT", repr(str(root / "2")))],
+                             env=dict(os.environ, PYTHONHASHSEED=_other_seed()),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        exec(DUMP.replace("OUT", repr(str(root / "1"))), {})
+        inferred = run_cli("export", "--format", "nq", "--graphs", "--inferred", "-o", root / "inferred.nq")
+    finally:
+        _, err = child.communicate(timeout=300)
+    assert child.returncode == 0, err
+    assert inferred.returncode == 0, inferred.stderr
+    assert "wrote" in inferred.stderr and "Traceback" not in inferred.stderr
     return root
 
 
@@ -106,6 +106,7 @@ def _union(ds: Dataset) -> Graph:
     return g
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", PLAIN)
 def test_every_format_parses_back_isomorphic(exports, graph, fmt):
     back = _union(_parse(exports / "1" / f"plain.{fmt}", fmt))
@@ -113,6 +114,7 @@ def test_every_format_parses_back_isomorphic(exports, graph, fmt):
     assert same_graph(back, graph)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", GRAPHS)
 def test_graphs_one_named_graph_per_file(exports, parts, graph, fmt):
     ds = _parse(exports / "1" / f"graphs.{fmt}", fmt)
@@ -130,6 +132,7 @@ def test_graphs_one_named_graph_per_file(exports, parts, graph, fmt):
     assert same_graph(asserted, graph)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [f"plain.{f}" for f in PLAIN] + [f"graphs.{f}" for f in GRAPHS])
 def test_two_runs_give_the_same_bytes(exports, name):
     first, second = (exports / "1" / name).read_bytes(), (exports / "2" / name).read_bytes()
@@ -137,6 +140,7 @@ def test_two_runs_give_the_same_bytes(exports, name):
     assert first == second, f"{name} differs between two runs"
 
 
+@pytest.mark.slow
 def test_inferred_adds_the_closure_in_its_own_graph(exports, graph):
     ds = _parse(exports / "inferred.nq", "nq")
     inferred = ds.graph(INFERRED_GRAPH)
@@ -183,8 +187,7 @@ def test_write_replaces_the_file_whole(tmp_path):
     (["-o", "graph.unknown"], "cannot tell the format from the extension"),
 ], ids=["graphs-in-turtle", "missing-folder", "unknown-extension"])
 def test_export_errors_are_one_line(tmp_path, args, message):
-    result = subprocess.run([str(BIN / "migkg"), "export", *args], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=120)
+    result = run_cli("export", *args, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("migkg: ") and message in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

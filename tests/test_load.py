@@ -27,13 +27,12 @@ from migkg.load import STAGING_PREFIX, Loader, LoadError, UpdateEndpoint, load
 from migkg.queries import catalogue, find
 
 from .conftest import run_cli
-from .servers import OxigraphServer, StatusServer, free_port, oxigraph_binary
+from .servers import OxigraphServer, StatusServer, oxigraph_binary, refusing_port
 
 pytestmark = [
     # rdflib's own code uses its deprecated ConjunctiveGraph API: not ours to fix.
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
     pytest.mark.server,
-    pytest.mark.xdist_group("oxigraph-load"),  # one worker, one oxigraph server and one load for the module
 ]
 
 TARGET = "urn:migkg:test:target"
@@ -221,13 +220,13 @@ def test_server_stopped_between_staging_and_move(tmp_path, graph, monkeypatch):
 
 # --- one-line errors and exit 2 from the command -----------------------------------------
 
-def _scenarios(ox: OxigraphServer, status: StatusServer, home: Path) -> dict:
+def _scenarios(ox: OxigraphServer, status: StatusServer, home: Path, closed: int) -> dict:
     netrc = home / "netrc"
     netrc.write_text("machine 127.0.0.1 login bob password from-netrc\n")
     netrc.chmod(0o600)
     creds = {"MIGKG_USER": "alice", "MIGKG_PASSWORD": "wrong"}
     return {
-        "refused": (["--store", f"http://127.0.0.1:{free_port()}/store"], {}, "connection refused"),
+        "refused": (["--store", f"http://127.0.0.1:{closed}/store"], {}, "connection refused"),
         "wrong-url": (["--store", ox.base + "/no-such-endpoint"], {}, "404 Not Found"),
         "wrong-update-url": (["--update", ox.base + "/no-such-endpoint"], {}, "404 Not Found"),
         "needs-credentials": (["--store", status.base + "/401/anonymous"], {},
@@ -254,8 +253,8 @@ def failed_loads(oxigraph_server, tmp_path_factory):
     """Every failing `migkg load`, one after the other, against Oxigraph, a status server and a
     closed port."""
     home = tmp_path_factory.mktemp("home")
-    with StatusServer(slow_seconds=3) as status:
-        scenarios = _scenarios(oxigraph_server, status, home)
+    with StatusServer(slow_seconds=3) as status, refusing_port() as closed:
+        scenarios = _scenarios(oxigraph_server, status, home, closed)
         results = {}
         for name, (args, extra, _) in scenarios.items():
             run = run_cli("load", *args, env=clean_env(home, **extra))

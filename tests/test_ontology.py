@@ -99,7 +99,8 @@ def test_ontology_expresses_the_mission(ontology_graph):
     missing = [n for n in needed if (URIRef(MKG + n), RDF.type, OWL.Class) not in ontology_graph]
     assert missing == []
     # ELI has no "adopted, waiting for its implementing regulation": migkg adds it.
-    assert (URIRef(MKG + "PendingImplementingRegulationState"), RDF.type, URIRef(MKG + "LifeCycleState")) in ontology_graph
+    pending = URIRef(MKG + "PendingImplementingRegulationState")
+    assert (pending, RDF.type, URIRef(MKG + "LifeCycleState")) in ontology_graph
 
 
 def test_every_migkg_term_used_in_data_is_defined(ontology_graph):

@@ -28,7 +28,7 @@ def ask(store):
         query = find(name)
         table = sparql.run_oxigraph(store, query.text, query.bindings(params))
         return [{v: (None if t is None else (t.toPython() if hasattr(t, "toPython") else str(t)))
-                 for v, t in zip(table.variables, row)} for row in table.rows]
+                 for v, t in zip(table.variables, row, strict=True)} for row in table.rows]
     return run
 
 
@@ -121,7 +121,8 @@ def test_coverage_matrix_has_every_cell_and_marks_gaps(ask):
 
 def test_migraciones_is_excluded_from_the_victim_assistance_framework(ask):
     rows = ask("excluded-institutions")
-    assert [(r["institution"], r["framework"]) for r in rows] == [(PE + "migraciones", PE + "victim-assistance-framework-tip")]
+    assert [(r["institution"], r["framework"]) for r in rows] == [
+        (PE + "migraciones", PE + "victim-assistance-framework-tip")]
     assert "residence permit" in rows[0]["consequence"]
 
 
@@ -208,8 +209,10 @@ def test_conventions_as_in_the_mgi_table(ask):
     import datetime
     year = lambda y: str(y) if not isinstance(y, (datetime.date,)) else str(y.year)  # noqa: E731
     normalised = {(i, s, None if y is None else year(y)[:4]) for i, s, y in table}
-    for expected in [(INT + "refugee-convention-1951", MKG + "Ratified", "1964"), (INT + "crc", MKG + "Ratified", "1990"),
-                     (INT + "icrmw", MKG + "Ratified", "2005"), (INT + "statelessness-convention-1954", MKG + "Ratified", "2014"),
+    for expected in [(INT + "refugee-convention-1951", MKG + "Ratified", "1964"),
+                     (INT + "crc", MKG + "Ratified", "1990"),
+                     (INT + "icrmw", MKG + "Ratified", "2005"),
+                     (INT + "statelessness-convention-1954", MKG + "Ratified", "2014"),
                      (INT + "statelessness-convention-1961", MKG + "Ratified", "2014"),
                      (INT + "ilo-c97", MKG + "NotRatified", None), (INT + "ilo-c143", MKG + "NotRatified", None)]:
         assert expected in normalised

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 
 from migkg import sparql
-from migkg.queries import QueryError, catalogue, find, load_query
+from migkg.queries import QueryError, catalogue, find
 from migkg.store import parse_file
 
-from .conftest import ROOT
+from .conftest import ROOT, run_cli
 
 CATALOGUE = catalogue()
-BIN = Path(sys.executable).parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
@@ -65,7 +61,8 @@ class TestEveryQuery:
 def test_labelled_queries_take_a_language():
     for query in CATALOGUE:
         if re.search(r"\?lang\b", query.text):
-            assert any(p.name == "lang" and p.type == "language" and p.default == "en" for p in query.params), query.name
+            assert any(p.name == "lang" and p.type == "language" and p.default == "en"
+                       for p in query.params), query.name
 
 
 def test_competency_questions_name_an_existing_query_or_test():
@@ -87,12 +84,13 @@ def test_parameter_of_wrong_type_is_rejected():
 
 def test_case_level_overlaps_on_a_case_register():
     g = Graph()
-    for path in sorted((ROOT / "ontology").glob("*.ttl")) + [ROOT / "data" / "categories.ttl", FIXTURES / "case-register.ttl"]:
+    ontology = sorted((ROOT / "ontology").glob("*.ttl"))
+    for path in ontology + [ROOT / "data" / "categories.ttl", FIXTURES / "case-register.ttl"]:
         g += parse_file(path)
     query = find("case-level-overlaps")
     t = "https://w3id.org/migkg/id/test/"
     for engine in ("rdflib", "oxigraph"):
-        def run(**params):
+        def run(engine=engine, **params):
             b = query.bindings(params)
             table = sparql.run_rdflib(g, query.text, b) if engine == "rdflib" else \
                 sparql.run_oxigraph(sparql.oxigraph_store(g), query.text, b)
@@ -105,7 +103,7 @@ def test_case_level_overlaps_on_a_case_register():
 
 
 def cli(*args, cwd=None):
-    return subprocess.run([str(BIN / "migkg"), *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    return run_cli(*args, cwd=cwd)
 
 
 def test_queries_command_lists_the_catalogue_as_json():
@@ -141,7 +139,8 @@ def test_query_errors_are_one_line_with_exit_2():
 
 def test_users_own_query_file(tmp_path):
     mine = tmp_path / "mine.rq"
-    mine.write_text("#+ summary: count categories\n#+ params:\n#+   - name: lang\n#+     type: language\n#+     default: en\n"
+    mine.write_text("#+ summary: count categories\n#+ params:\n#+   - name: lang\n#+     type: language\n"
+                    "#+     default: en\n"
                     "PREFIX mkg: <https://w3id.org/migkg/ontology#>\n"
                     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                     "SELECT ?c ?l WHERE { ?c a mkg:MigrantCategory ; rdfs:label ?l FILTER(LANG(?l) = ?lang) }")

@@ -34,7 +34,8 @@ def test_header_is_yaml_with_the_required_keys(path):
     header = yaml.safe_load(header_text)
     assert isinstance(header, dict), "the #+ lines must form one YAML mapping"
     assert isinstance(header.get("summary"), str) and header["summary"].strip(), "summary: missing or not text"
-    assert isinstance(header.get("description"), str) and header["description"].strip(), "description: missing or not text"
+    assert isinstance(header.get("description"), str) and header["description"].strip(), \
+        "description: missing or not text"
     assert isinstance(header.get("tags"), list) and header["tags"], "tags: missing or not a list"
     assert all(isinstance(t, str) for t in header["tags"])
     if "params" not in header:

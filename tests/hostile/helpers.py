@@ -1,34 +1,45 @@
-"""Shared helpers for the hostile-input tests: the real `migkg` console script run as a
-subprocess, and a recording HTTP server on 127.0.0.1 that shows whether anything was fetched."""
+"""Shared helpers for the hostile-input tests: `migkg` run in-process (click's CliRunner; the real
+console script is run by test_interrupted.py, where signals need a process), and a recording HTTP
+server on 127.0.0.1 that shows whether anything was fetched."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.servers import QuietErrors
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MIGKG = Path(sys.executable).parent / "migkg"
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
 
 
-def run_migkg(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("MIGKG_")}
-    full_env.update(env or {})
-    # No proxy: a refused connection must be refused by migkg, not by a missing proxy.
-    for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        full_env.pop(key, None)
-    full_env["NO_PROXY"] = full_env["no_proxy"] = "*"
-    full_env["COLUMNS"] = "200"
-    return subprocess.run([str(MIGKG), *args], cwd=cwd, env=full_env, capture_output=True, text=True,
-                          timeout=timeout)
+def _changes(env: dict | None) -> dict[str, str | None]:
+    """The environment of a run: no MIGKG_ setting of the developer's (but the test run's cache
+    folder), no proxy (a refused connection must be refused by migkg, not by a missing proxy),
+    wide lines, then ``env``. None removes a variable."""
+    changes: dict[str, str | None] = {k: None for k in os.environ
+                                      if k.startswith("MIGKG_") and k != "MIGKG_CACHE_DIR"}
+    changes.update(dict.fromkeys(PROXY_VARIABLES))
+    changes["NO_PROXY"] = changes["no_proxy"] = "*"
+    changes["COLUMNS"] = "200"
+    changes.update(env or {})
+    return changes
 
 
-def one_line_error(result: subprocess.CompletedProcess) -> str:
+def run_migkg(*args: str, cwd: Path, env: dict | None = None):
+    """`migkg ARGS` in-process (exit code, stdout and stderr as from the console script)."""
+    from tests.conftest import run_cli
+
+    return run_cli(*args, cwd=cwd, env=_changes(env))
+
+
+def one_line_error(result) -> str:
     """The single `migkg: ...` line on stderr (and nothing else there, no traceback)."""
     assert "Traceback" not in result.stderr, result.stderr
     lines = result.stderr.splitlines()
@@ -52,6 +63,10 @@ def files_in(folder: Path) -> dict[str, bytes]:
 
 
 EMPTY_RESULTS = json.dumps({"head": {"vars": ["s", "p", "o"]}, "results": {"bindings": []}}).encode()
+
+
+class _RecorderServer(QuietErrors, ThreadingHTTPServer):
+    daemon_threads = True
 
 
 class Recorder:
@@ -83,10 +98,10 @@ class Recorder:
             def log_message(self, *args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _RecorderServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def close(self) -> None:

@@ -50,8 +50,10 @@ def test_text_that_looks_like_a_path_is_never_opened(tmp_path, parse_calls):
 
 
 def test_pyshacl_gets_graphs(monkeypatch):
+    from migkg.validation.engines import pyshacl_engine
+
     seen = []
-    original = validation.pyshacl_validate
+    original = pyshacl_engine.pyshacl_validate
 
     def checking(data_graph, *args, **kwargs):
         seen.append((type(data_graph), type(kwargs.get("shacl_graph")), kwargs.get("ont_graph")))
@@ -59,8 +61,8 @@ def test_pyshacl_gets_graphs(monkeypatch):
         assert isinstance(kwargs.get("shacl_graph"), Graph)
         return original(data_graph, *args, **kwargs)
 
-    monkeypatch.setattr(validation, "pyshacl_validate", checking)
-    outcome = validation.validate([FIXTURES / "shapes-as-data.ttl"])
+    monkeypatch.setattr(pyshacl_engine, "pyshacl_validate", checking)
+    outcome = validation.validate([FIXTURES / "shapes-as-data.ttl"], engine="pyshacl")
     assert seen and all(s[2] is None for s in seen)
     assert outcome.conforms
 

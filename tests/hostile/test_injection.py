@@ -79,6 +79,7 @@ def remote(tmp_path_factory, small_graph):
     server.stop()
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("value", HOSTILE)
 def test_remote_endpoint_binds_values_as_terms(remote, saved, value):
     before = remote.get_graph(None)
@@ -104,6 +105,7 @@ def test_cli_refuses_a_bad_date_parameter_in_one_line(workdir):
     assert one_line_error(result).startswith("migkg: parameter asOf: ")
 
 
+@pytest.mark.server
 def test_cli_remote_path_reaches_only_the_endpoint(workdir, remote):
     """Through the CLI the network guard allows the endpoint the user gave, and the hostile
     value still comes back verbatim from the server."""

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 
 from migkg import sparql
 from migkg.queries import catalogue

@@ -1,5 +1,5 @@
 """Broken and hostile RDF files: one clear `file:line:column: ...` line, exit 2, nothing kept,
-nothing written (issue 8). CLI cases run the real `migkg` console script."""
+nothing written (issue 8). CLI cases run the `migkg` command in-process (click's CliRunner)."""
 
 from __future__ import annotations
 
@@ -25,15 +25,17 @@ REJECTED = [
     ("syntax-error.ttl", (), "syntax-error.ttl:4:11: syntax error: Unexpected end of file"),
     ("partial.ttl", (), "partial.ttl:5:16: syntax error: A dot is expected at the end of statements"),
     ("truncated.ttl", (), "truncated.ttl:4:18: syntax error: Unexpected end"),
-    ("ntriples-error.nt", (), "ntriples-error.nt:3:71: syntax error: The subject of a triple must be an IRI or a blank node"),
+    ("ntriples-error.nt", (), "ntriples-error.nt:3:71: syntax error: The subject of a triple must be an IRI or a "
+                              "blank node"),
     ("latin1.ttl", (), "latin1.ttl:3:15: not UTF-8 text: byte 0xE9 at byte offset 60 (save the file as UTF-8)"),
     ("bom-utf16.ttl", (), "bom-utf16.ttl:1:1: starts with a UTF-16 byte-order mark (byte 0); save the file as UTF-8"),
     ("relative-iri.ttl", (), "relative-iri.ttl:4:1: relative IRI and no base IRI; give --base IRI "
                              "(or write @base / BASE in the file) (No scheme found in an absolute IRI)"),
     ("deep-nesting.ttl", (), "deep-nesting.ttl:3:459: '[' nested more than 64 levels deep, over the limit of 64 "
                              "levels (nesting depth; raise it with --max-depth or MIGKG_MAX_DEPTH)"),
-    ("oversized.ttl", ("--max-file-size", "1000"), "oversized.ttl: file is 5226 bytes, over the limit of 1000 bytes "
-                                                    "(file size; raise it with --max-file-size or MIGKG_MAX_FILE_BYTES)"),
+    ("oversized.ttl", ("--max-file-size", "1000"), "oversized.ttl: file is 5226 bytes, over the limit of 1000 "
+                                                    "bytes (file size; raise it with --max-file-size or "
+                                                    "MIGKG_MAX_FILE_BYTES)"),
     ("oversized.ttl", ("--max-triples", "50"), "oversized.ttl: more than 50 triples, over the limit of 50 triples "
                                                 "(triples per file; raise it with --max-triples or MIGKG_MAX_TRIPLES)"),
     ("billion-laughs.rdf", (), "billion-laughs.rdf:2:1: <!DOCTYPE declarations are refused (entity expansion and "

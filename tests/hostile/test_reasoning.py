@@ -51,7 +51,8 @@ def test_input_graph_untouched_when_stopped(chain):
     assert len(chain) == before
 
 
-def test_cli_reports_the_bound_in_one_line(workdir):
+def test_cli_reports_the_bound_in_one_line(workdir, cold_cache):
+    # A cold cache: a closure already computed (and cached) by another test would not be computed again.
     result = run_migkg("query", "overlapping-categories", "--inferred", cwd=workdir,
                        env={"MIGKG_REASONING_TRIPLES": "9000"})
     assert result.returncode == 2, result.stderr

@@ -1,5 +1,5 @@
-"""The W3C RDF 1.1 Turtle test suite, run from where it is kept (``../shared/w3c/rdf-turtle/``
-beside the project; W3C test suite licence / 3-clause BSD): not copied into the project.
+"""The W3C RDF 1.1 Turtle test suite, kept unchanged in ``tests/w3c/rdf-turtle/`` with its licence
+(W3C test suite licence / 3-clause BSD, LICENSE.md there), so a bare clone runs it.
 
 Every negative syntax test must give a clean InputError with a ``file:line:column`` message
 (exit 2 through the CLI); every positive syntax test and every evaluation test must load, and an
@@ -19,7 +19,7 @@ from migkg.errors import InputError
 from migkg.store import parse_file
 from tests.hostile.helpers import one_line_error, run_migkg
 
-SUITE = Path(__file__).resolve().parents[2].parent / "shared" / "w3c" / "rdf-turtle"
+SUITE = Path(__file__).resolve().parents[1] / "w3c" / "rdf-turtle"
 MANIFEST = SUITE / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 RDFT = Namespace("http://www.w3.org/ns/rdftest#")
