@@ -214,6 +214,16 @@ class Loader:
             return f"; the staging graph <{self.staging}> could not be removed: drop it when the store is back"
         return "; the staging graph was removed"
 
+    def _failure(self, exc: BaseException, state: str) -> LoadError | None:
+        """Remove the staging graph, then the one line for a failed step: what went wrong, the
+        state of the target, and what the clean-up did. None for an interrupt (re-raised as is)."""
+        cleanup = self._cleanup()
+        if isinstance(exc, LoadError):
+            return LoadError(f"{exc}; {state}{cleanup}")
+        if isinstance(exc, Exception):
+            return LoadError(f"load failed: {first_line(str(exc)) or type(exc).__name__}; {state}{cleanup}")
+        return None
+
     def run(self, graph: Graph) -> LoadResult:
         graph = skolemise(graph)
         lines = ntriples(graph)
@@ -228,26 +238,20 @@ class Loader:
                 raise LoadError(f"{where}: count mismatch: the staging graph holds {found} triples, "
                                 f"expected {expected}")
         except BaseException as exc:
-            cleanup = self._cleanup()
-            if isinstance(exc, LoadError):
-                raise LoadError(f"{exc}; {self.target_label} was left unchanged{cleanup}") from None
-            if isinstance(exc, Exception):
-                raise LoadError(f"load failed: {first_line(str(exc)) or type(exc).__name__}; "
-                                f"{self.target_label} was left unchanged{cleanup}") from None
-            raise
+            failure = self._failure(exc, f"{self.target_label} was left unchanged")
+            if failure is None:
+                raise
+            raise failure from None
         try:
             warnings = self.move(lines)
         except BaseException as exc:
             answered = getattr(exc, "answered", True) and isinstance(exc, LoadError)
-            cleanup = self._cleanup()
             state = f"{self.target_label} was left unchanged" if answered else \
                 f"the move was sent but not confirmed: check {self.target_label}"
-            if isinstance(exc, LoadError):
-                raise LoadError(f"{exc}; {state}{cleanup}") from None
-            if isinstance(exc, Exception):
-                raise LoadError(f"load failed: {first_line(str(exc)) or type(exc).__name__}; "
-                                f"{state}{cleanup}") from None
-            raise
+            failure = self._failure(exc, state)
+            if failure is None:
+                raise
+            raise failure from None
         return LoadResult(triples=expected, target=self.target or "", staging=self.staging, method=method,
                           warnings=warnings, retried=list(self.retried))
 
