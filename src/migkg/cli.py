@@ -359,13 +359,13 @@ def load_command(store, update, query_url, target, inferred, timeout, retries, m
         click.echo(f"removed {len(removed)} staging graph{'s' if len(removed) != 1 else ''}"
                    + "".join(f"\n  <{g}>" for g in removed))
         return
-    from migkg.store import load_default_graph
+    from migkg.graphstore import open_default
 
-    graph = load_default_graph().graph
+    graph = open_default().rdflib_graph()
     if inferred:
-        from migkg.export import rdf_closure
+        from migkg.closure import closure_graph
 
-        graph = rdf_closure(graph)
+        graph = closure_graph(open_default())
     result = loader.run(graph)
     _report_retries(result.retried)
     for warning in result.warnings:
