@@ -176,15 +176,22 @@ def list_queries(fmt: str) -> None:
     console.print(table)
 
 
-def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+def _parse_params(values: tuple[str, ...]) -> dict[str, str | list[str]]:
+    """KEY=VALUE pairs; a key given twice collects its values in a list (for a parameter that
+    takes several values; the query says which)."""
     from migkg.queries import QueryError
 
-    params = {}
+    params: dict[str, str | list[str]] = {}
     for item in values:
         if "=" not in item:
             raise QueryError(f"--param {item!r}: expected KEY=VALUE")
         key, value = item.split("=", 1)
-        params[key.strip()] = value
+        key = key.strip()
+        if key in params:
+            before = params[key]
+            params[key] = [*before, value] if isinstance(before, list) else [before, value]
+        else:
+            params[key] = value
     return params
 
 

@@ -49,6 +49,7 @@ class Param:
     type: str
     default: str | None = None
     description: str = ""
+    multiple: bool = False  # `multiple: true` in the header: the parameter takes several values
 
     def to_ox(self, value: str):
         """Convert a command-line string to an RDF term (pyoxigraph) of this parameter's type."""
@@ -94,13 +95,16 @@ class SavedQuery:
             "description": self.description,
             "tags": list(self.tags),
             "params": [
-                {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+                {"name": p.name, "type": p.type, "default": p.default, "description": p.description,
+                 **({"multiple": True} if p.multiple else {})}
                 for p in self.params
             ],
         }
 
-    def ox_bindings(self, given: dict[str, str] | None = None) -> dict[str, object]:
-        """pyoxigraph terms for the parameters, by name: the given values, else the defaults."""
+    def ox_bindings(self, given: dict[str, str | list[str]] | None = None) -> dict[str, object]:
+        """pyoxigraph terms for the parameters, by name: the given values, else the defaults. A
+        parameter declared ``multiple: true`` takes a list of values and gets a list of terms
+        (bound as a VALUES block of one column); any other takes one value."""
         given = dict(given or {})
         known = {p.name: p for p in self.params}
         unknown = sorted(set(given) - set(known))
@@ -110,15 +114,25 @@ class SavedQuery:
         out: dict[str, object] = {}
         for name, param in known.items():
             value = given.get(name, param.default)
+            if isinstance(value, (list, tuple)):
+                if not param.multiple and len(value) > 1:
+                    raise QueryError(f"parameter {name} of query {self.name} takes one value, not {len(value)}")
+                values = [str(v) for v in value if v is not None and str(v) != ""]
+                if param.multiple:
+                    if values:
+                        out[name] = [param.to_ox(v) for v in dict.fromkeys(values)]
+                    continue
+                value = values[0] if values else None
             if value is not None and value != "":
-                out[name] = param.to_ox(str(value))
+                out[name] = [param.to_ox(str(value))] if param.multiple else param.to_ox(str(value))
         return out
 
     def bindings(self, given: dict[str, str] | None = None) -> dict:
         """rdflib terms for the parameters (``Variable`` keys), for the rdflib engine."""
         from rdflib import Variable
 
-        return {Variable(name): terms.from_ox(term) for name, term in self.ox_bindings(given).items()}
+        return {Variable(name): [terms.from_ox(t) for t in term] if isinstance(term, list) else terms.from_ox(term)
+                for name, term in self.ox_bindings(given).items()}
 
 
 def _header(path: Path, text: str) -> dict:
@@ -164,7 +178,7 @@ def load_query(path: Path, name: str | None = None) -> SavedQuery:
                              f"use one of {', '.join(PARAM_TYPES)}")
         default = raw.get("default")
         params.append(Param(str(raw["name"]), ptype, None if default is None else str(default),
-                            str(raw.get("description", ""))))
+                            str(raw.get("description", "")), bool(raw.get("multiple", False))))
     return SavedQuery(
         name=name or path.stem,
         path=path,

@@ -157,9 +157,15 @@ def run_rdflib(graph, query: str, bindings: dict | None = None, allow_network: b
     from rdflib.plugins.sparql import prepareQuery
 
     check_local(query, allow_network)
+    bindings = dict(bindings or {})
+    # initBindings takes one value per variable: several values travel in a VALUES block.
+    several = {k: v for k, v in bindings.items() if isinstance(v, list)}
+    if several:
+        query = with_values_block(query, several)
+        bindings = {k: v for k, v in bindings.items() if k not in several}
     try:
         prepared = prepareQuery(query)
-        result = graph.query(prepared, initBindings=bindings or {})
+        result = graph.query(prepared, initBindings=bindings)
     except Exception as exc:
         raise QueryFailed(f"query failed: {_first_line(exc)}") from None
     if result.type == "ASK":
@@ -246,9 +252,16 @@ def with_values_block(query: str, bindings: dict) -> str:
     match = _WHERE.search(query)
     if match is None:
         raise QueryFailed("cannot bind parameters: the query has no WHERE clause")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(terms.nt(term) for term in bindings.values())
-    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
+    single = {name: term for name, term in bindings.items() if not isinstance(term, list)}
+    block = ""
+    if single:
+        names = " ".join(f"?{name}" for name in single)
+        values = " ".join(terms.nt(term) for term in single.values())
+        block += f"\n  VALUES ({names}) {{ ({values}) }}\n"
+    # A parameter with several values: one VALUES block of one column each.
+    for name, many in bindings.items():
+        if isinstance(many, list):
+            block += f"\n  VALUES ?{name} {{ {' '.join(terms.nt(term) for term in many)} }}\n"
     return query[: match.end()] + block + query[match.end():]
 
 
