@@ -131,3 +131,21 @@ def test_wheel_carries_ontology_data_queries_and_shapes(tmp_path):
     info = run([sys.executable, "-m", "migkg", "info"], cwd=elsewhere, env=env)
     assert info.returncode == 0, info.stderr
     assert "data/categories.ttl" in info.stdout
+
+    # A read-only install with no cache folder it can write: everything is computed, nothing fails.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    read_only = dict(env, MIGKG_CACHE_DIR=str(blocker / "cache"))
+    report = run([sys.executable, "-m", "migkg", "report", "-o", str(elsewhere / "report")], cwd=elsewhere,
+                 env=read_only)
+    assert report.returncode == 0, report.stderr
+    assert (elsewhere / "report" / "index.es.html").is_file()
+    inferred = run([sys.executable, "-m", "migkg", "query", "documented-gaps", "--inferred", "--format", "csv"],
+                   cwd=elsewhere, env=read_only)
+    assert inferred.returncode == 0, inferred.stderr
+    assert len(inferred.stdout.splitlines()) > 10
+    checked = run([sys.executable, "-m", "migkg", "validate", str(ROOT / "tests" / "fixtures" / "case-register.ttl")],
+                  cwd=elsewhere, env=read_only)
+    assert checked.returncode in (0, 1), checked.stderr
+    assert "Traceback" not in checked.stderr
+    assert not (blocker / "cache").exists()
