@@ -44,7 +44,7 @@ def test_header_is_yaml_with_the_required_keys(path):
     assert isinstance(params, list) and params, "params: must be a non-empty list"
     for param in params:
         assert isinstance(param, dict), f"params entry {param!r} is not a mapping"
-        assert set(param) <= {"name", "type", "default", "description"}, f"unknown keys in {param}"
+        assert set(param) <= {"name", "type", "default", "description", "multiple"}, f"unknown keys in {param}"
         assert isinstance(param.get("name"), str) and param["name"], param
         assert param.get("type") in PARAM_TYPES, param
         assert isinstance(param.get("description"), str) and param["description"].strip(), param

@@ -1,0 +1,146 @@
+"""The writers of `migkg navigate`: one list of lines (heading, item, detail), each item with its
+sources, drawn as a terminal page (rich) or as Markdown for a case file."""
+
+from __future__ import annotations
+
+from migkg.navigate import WORDS
+
+
+def _yes_no(value, yes: str, no: str, unknown: str | None = None) -> str | None:
+    return yes if value is True else no if value is False else unknown
+
+
+def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
+    """(kind, text, sources): kind is ``title``, ``part``, ``section``, ``item`` or ``detail``."""
+    lang = result["request"]["lang"]
+    w = WORDS[lang]
+    lines: list[tuple[str, str, list[str]]] = []
+
+    def add(kind: str, text: str, sources: list[str] | None = None) -> None:
+        lines.append((kind, text, sources or []))
+
+    cats = result["categories"]
+    title = " + ".join(c["categoryLabel"] or c["category"] for c in cats)
+    if result["request"]["asOf"]:
+        title += f" ({w['as-of']} {result['request']['asOf']})"
+    add("title", title)
+    for note in result["request"]["notes"]:
+        add("item", f"{w['notes']}: {note}")
+
+    add("part", w["categories"])
+    for c in cats:
+        add("section", c["categoryLabel"] or c["category"])
+        if c["definition"]:
+            add("detail", f"{w['definition']}: {c['definition']}")
+        if not c["mandates"]:
+            add("item", w["no-mandate"])
+        for m in c["mandates"]:
+            bases = "; ".join(f"{b['legalBasisId'] or b['legalBasisLabel']}"
+                              + (f" ({w['state']}: {b['basisStateLabel']})" if b.get("basisStateLabel") else "")
+                              for b in m["legalBases"]) or w["no-basis"]
+            add("item", f"{m['functionLabel']}: {m['institutionLabel']} — {w['basis']}: {bases}", m["sources"])
+
+    add("part", w["statuses"])
+    for s in result["statuses"]["statuses"]:
+        facts = [_yes_no(s.get("operative"), w["operative"], w["not-operative"], w["operative-unknown"]),
+                 _yes_no(s.get("grantsResidence"), w["residence"], w["no-residence"]),
+                 s.get("stateLabel"), s.get("grantingInstitutionLabel"), s.get("legalBasisId")]
+        eligible = ", ".join(e["categoryLabel"] for e in s["eligible"])
+        add("item", f"{s['statusLabel']} — {'; '.join(f for f in facts if f)} — {w['eligible']}: {eligible}",
+            s["sources"])
+    for o in result["statuses"]["overlaps"]:
+        if "status" in o:
+            what, among = o["statusLabel"], ", ".join(c["categoryLabel"] for c in o["categories"])
+        else:
+            what, among = o["categoryLabel"], ", ".join(s["statusLabel"] for s in o["statuses"])
+        add("detail", f"{w['overlap']}: {what} ({among})")
+
+    coord = result["coordination"]
+    add("part", w["coordination"])
+    add("section", w["links"])
+    for k in coord["links"]:
+        roles = "".join(f"; {w[key]}: {k[col]}" for key, col in (("handled", "handledAsLabel"),
+                                                                 ("referred", "referredLabel")) if k.get(col))
+        add("item", f"{k['linkTypeLabel']}: {k['fromLabel']} → {k['toLabel']} [{k['statusLabel']}]{roles}",
+            k["sources"])
+    if not coord["links"]:
+        add("item", w["none"])
+    add("section", w["mechanisms"])
+    for m in coord["mechanisms"]:
+        if not m.get("mechanism"):
+            add("item", f"{m['categoryLabel']}: {w['no-mechanism']}")
+            continue
+        verb = w["out-of-scope"] if m["outOfScope"] else w["covers"]
+        via = f" ({w['via']} {m['scopeLabel']})" if m["scope"] != m["category"] else ""
+        members = f"; {w['members']}: {', '.join(m['members'])}" if m["members"] else ""
+        add("item", f"{m['mechanismLabel']} {verb} {m['categoryLabel']}{via}{members}", m["sources"])
+    if coord["uncoveredPairs"]:
+        add("section", w["uncovered"])
+        for p in coord["uncoveredPairs"]:
+            add("item", " + ".join(c["categoryLabel"] for c in p["categories"]))
+    add("section", w["exclusions"])
+    for e in coord["exclusions"]:
+        add("item", f"{e['institutionLabel']} — {e['frameworkLabel']}", e["sources"])
+        if e.get("consequence"):
+            add("detail", f"{w['consequence']}: {e['consequence']}")
+    if not coord["exclusions"]:
+        add("item", w["none"])
+
+    problems = result["problems"]
+    add("part", w["problems"])
+    add("section", w["situations"])
+    for s in problems["situations"]:
+        kind = w["same"] if s["sameCombination"] else w["overlapping"]
+        flag = f"; {w['less-protective']}" if s.get("lessProtectiveApplied") is True else ""
+        add("item", f"{s['situationLabel']} ({kind}) — {w['applied']}: {s.get('appliedLabel')}; "
+                    f"{w['set-aside']}: {s.get('setAsideLabel')}{flag}", s["sources"])
+        if s.get("stateResponse"):
+            add("detail", f"{w['response']}: {s['stateResponse']}")
+    if not problems["situations"]:
+        add("item", w["none"])
+    for key in ("gaps", "findings"):
+        add("section", w[key])
+        for g in problems[key]:
+            add("item", f"{g['itemLabel']} [{g['kindLabel']}] — {g['categories']}", g["sources"])
+        if not problems[key]:
+            add("item", w["none"])
+    return lines
+
+
+def to_markdown(result: dict) -> str:
+    w = WORDS[result["request"]["lang"]]
+    out = []
+    for kind, text, sources in to_lines(result):
+        src = f" _({w['sources']}: {'; '.join(sources)})_" if sources else ""
+        if kind == "title":
+            out.append(f"# {text}\n")
+        elif kind == "part":
+            out.append(f"\n## {text}\n")
+        elif kind == "section":
+            out.append(f"\n### {text}\n")
+        elif kind == "item":
+            out.append(f"- {text}{src}")
+        else:
+            out.append(f"  - {text}{src}")
+    return "\n".join(out) + "\n"
+
+
+def to_rich(result: dict, console) -> None:
+    """Print the page on a rich console: headings, one line per item with its sources (no
+    wrapping inside an item, no markup read from the data)."""
+    from rich.text import Text
+
+    w = WORDS[result["request"]["lang"]]
+    for kind, text, sources in to_lines(result):
+        if kind == "title":
+            console.rule(Text(text, style="bold"))
+        elif kind == "part":
+            console.print(Text("\n" + text, style="bold underline"), soft_wrap=True)
+        elif kind == "section":
+            console.print(Text(text, style="bold"), soft_wrap=True)
+        else:
+            line = Text("  • " if kind == "item" else "      ")
+            line.append(text)
+            if sources:
+                line.append(f"  [{w['sources']}: {'; '.join(sources)}]", style="dim")
+            console.print(line, soft_wrap=True)

@@ -1,0 +1,62 @@
+"""`migkg serve` in Debian's Chromium (playwright, no browser download): the home page, a
+search, links followed, and the query page with YASGUI running a query on /sparql. No request
+may leave 127.0.0.1 and no console error may appear."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.test_serve import running_server
+
+CHROMIUM = Path(os.environ.get("MIGKG_CHROMIUM", "/usr/bin/chromium"))
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+def test_browser_home_search_follow_links_and_query(tmp_path):
+    assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: install Debian's chromium with `make browser`"
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    requests: list[str] = []
+    with running_server() as (base, _), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+            page.on("response", lambda r: errors.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
+            page.goto(base + "/", wait_until="load")
+            assert "Migration governance in Peru" in page.title()
+            page.fill("input[name=q]", "relaciones exteriores")
+            page.press("input[name=q]", "Enter")
+            page.wait_for_url("**/search?**")
+            page.click("a[href^='/id/pe/mre?']")
+            page.wait_for_url("**/id/pe/mre?**")
+            assert page.locator("h1").inner_text() == "Ministry of Foreign Affairs"
+            page.click("#other-language")
+            page.wait_for_url("**lang=es**")
+            assert page.locator("h1").inner_text() == "Ministerio de Relaciones Exteriores"
+            page.click("a[href^='/id/place/peru']")
+            assert page.locator("h1").inner_text() == "Perú"
+            # the query page: YASGUI from the package's static files, on this server's /sparql
+            page.goto(base + "/query", wait_until="load")
+            page.wait_for_selector(".yasqe .CodeMirror", timeout=15000)
+            assert page.locator("#plain").is_hidden()
+            page.select_option("#example-select", "mandates")
+            page.click(".yasqe_queryButton")
+            page.wait_for_selector(".yasr table tbody tr", timeout=20000)
+            assert page.locator(".yasr table tbody tr").count() > 5
+            page.screenshot(path=str(tmp_path / "query.png"))
+            if os.environ.get("MIGKG_SCREENSHOTS"):
+                page.screenshot(path=os.path.join(os.environ["MIGKG_SCREENSHOTS"], "serve-query.png"))
+        finally:
+            browser.close()
+    assert not errors, errors
+    leaving = [u for u in requests if not u.startswith((base, "data:", "blob:"))]
+    assert not leaving, f"requests leaving the server: {leaving}"
