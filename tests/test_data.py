@@ -33,7 +33,7 @@ def test_data_files_cover_every_subject():
     names = {str(p.relative_to(resources.part("data"))) for p in DATA_FILES}
     for expected in ("sources.ttl", "categories.ttl", "places.ttl", "peru/institutions.ttl", "peru/instruments.ttl",
                      "peru/mandates.ttl", "peru/coordination.ttl", "peru/overlaps-and-cases.ttl",
-                     "peru/statistics.ttl", "peru/gaps.ttl", "peru/governance-assessment.ttl",
+                     "peru/statistics.ttl", "peru/gaps.ttl", "peru/governance-assessment.ttl", "peru/entitlements.ttl",
                      "international/conventions.ttl", "international/capacity-building.ttl"):
         assert expected in names
 

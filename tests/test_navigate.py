@@ -287,6 +287,154 @@ def test_stateless_and_undocumented(ask):
     assert items(result, "findings") == {"mgi-2019-finding-6-1-safe-conduct"}
 
 
+# --- part 2: entitlements (what the statuses and instruments give) ---------------------------
+
+def entitlements(result):
+    """{entitlement: (type, operative, on equal terms, provider, {legal bases}, {given categories named})}."""
+    return {local(e["entitlement"]): (local(e["entitlementType"]), e.get("operative"), e.get("onEqualTerms"),
+                                      local(e.get("provider")), set(e["legalBases"]),
+                                      {local(b["category"]) for b in e["beneficiaries"]})
+            for e in result["statuses"]["entitlements"]}
+
+
+SMUGGLED_ASYLUM_ENTITLEMENTS = {
+    # 002 Legal framework, fn 35 (DS 001-2016-IN, Art. 50.1): "Law No. 28950 and its administrative regulations
+    # grant smuggled migrants, children and pregnant women the right to assistance from the state"
+    "entitlement-ds-001-2016-in-assistance-smuggled-migrants": (
+        "AssistanceEntitlement", None, None, "state", {"Law 28950", "DS 001-2016-IN, Art. 50.1"}, {"smuggled-migrant"}),
+    # 002 Legal framework, fn 32: the Smuggling Protocol "stipulates that migrants not be liable to criminal
+    # prosecution for having been smuggled"
+    "entitlement-smuggling-protocol-art-5-non-penalisation": (
+        "NonPenalisationEntitlement", None, None, None, {"Smuggling Protocol, Art. 5"}, {"smuggled-migrant"}),
+    # 002 Legal framework, fn 33: states must "afford migrants appropriate protection against violence, and ...
+    # assist those whose lives or safety have been endangered by reason of having been smuggled"
+    "entitlement-smuggling-protocol-art-16-protection-assistance": (
+        "AssistanceEntitlement", None, None, None, {"Smuggling Protocol, Art. 16"}, {"smuggled-migrant"}),
+    # 002 Legal framework, fn 29: the National Human Rights Plan 2018-2021 aims "to ensure that asylum seekers
+    # are granted emergency health care"
+    "entitlement-nhrp-emergency-health-asylum-seekers": (
+        "HealthEntitlement", None, None, None, {"National Human Rights Plan 2018-2021"}, {"asylum-seeker"}),
+    # 004 5.1: "In accordance with the Migration Act, asylum seekers and refugees do not require a visa nor a
+    # migratory status for their admission into and residence in the country"
+    "entitlement-ld-1350-residence-asylum-seekers-refugees": (
+        "ResidenceEntitlement", None, None, None, {"Legislative Decree 1350"}, {"asylum-seeker"}),
+}
+
+
+def test_smuggled_and_asylum_seeker_entitlements(ask):
+    result = ask("smuggled-migrant", "asylum-seeker")
+    assert entitlements(result) == SMUGGLED_ASYLUM_ENTITLEMENTS
+    by_name = {local(e["entitlement"]): e for e in result["statuses"]["entitlements"]}
+    assert "Blouin & Button 2018, footnote 35" in by_name["entitlement-ds-001-2016-in-assistance-smuggled-migrants"][
+        "sources"]
+    assert "IOM MGI Peru 2019, 5.1 Mobility dimensions of crises: well-developed areas" in by_name[
+        "entitlement-ld-1350-residence-asylum-seekers-refugees"]["sources"]
+    # the sources give the two categories no common entitlement: no overlap
+    assert result["statuses"]["entitlementOverlaps"] == []
+
+
+def test_trafficking_and_irregular_migrant_entitlements(ask):
+    result = ask("victim-of-trafficking", "irregular-migrant")
+    law_and_regulation = {"Law 28950", "DS 001-2016-IN"}
+    assert entitlements(result) == {
+        # 002 Legal framework: Law 28950 "and its administrative regulation also establish that the state will
+        # provide victims with safe repatriation and various other services such as temporary accommodation,
+        # and medical, psychological, social and legal assistance"
+        "entitlement-law-28950-repatriation-victims-tip": (
+            "RepatriationEntitlement", None, None, "state", law_and_regulation, {"victim-of-trafficking"}),
+        "entitlement-law-28950-accommodation-victims-tip": (
+            "AccommodationEntitlement", None, None, "state", law_and_regulation, {"victim-of-trafficking"}),
+        "entitlement-law-28950-assistance-victims-tip": (
+            "AssistanceEntitlement", None, None, "state", law_and_regulation, {"victim-of-trafficking"}),
+        # 002 Legal framework, fn 30: the National Plan (2017-2021) "sets forth measures to guarantee care for
+        # victims of trafficking"
+        "entitlement-national-plan-tip-care-victims": (
+            "AssistanceEntitlement", None, None, None, {"National Plan against Trafficking in Persons 2017-2021"},
+            {"victim-of-trafficking"}),
+        # 002 Legal framework, fn 31: the National Policy's guidelines "require that the state strengthen the
+        # comprehensive care and protection of national and foreign trafficked persons"
+        "entitlement-national-policy-tip-care-foreign-victims": (
+            "AssistanceEntitlement", None, None, "state",
+            {"National Policy against Trafficking in Persons and its Forms of Exploitation"},
+            {"victim-of-trafficking"}),
+        # irregular migrants: no source names an entitlement for the category itself (002 Fragmentation: foreign
+        # victims "treated as irregular migrants" are excluded "from health, education and most other
+        # governmental services")
+    }
+    assert result["statuses"]["entitlementOverlaps"] == []
+
+
+def test_entitlements_overlap_where_categories_share_one(ask):
+    # 004 5.1: the residence entitlement of the Migration Act names asylum seekers and refugees together;
+    # 002 Legal framework, fn 29: the NHRP gives refugees integration programmes and asylum seekers emergency
+    # health care; fn 28: Law 27891 Art. 3, assistance programmes for refugees' integration (CEPR)
+    result = ask("asylum-seeker", "refugee")
+    overlaps = result["statuses"]["entitlementOverlaps"]
+    assert {local(o["entitlement"]) for o in overlaps if "entitlement" in o} == {
+        "entitlement-ld-1350-residence-asylum-seekers-refugees"}
+    found = entitlements(result)
+    assert found["entitlement-law-27891-integration-refugees"][3] == "cepr"
+    assert found["entitlement-ld-1350-residence-asylum-seekers-refugees"][5] == {"asylum-seeker", "refugee"}
+
+
+def test_entitlements_operative_and_equal_terms_where_the_source_says(ask):
+    # 004 4.1: "vacancies have been opened for initial and primary education for Venezuelans in Metropolitan Lima"
+    assert entitlements(ask("venezuelan-migrant"))["entitlement-minedu-school-places-venezuelans"][:4] == (
+        "EducationEntitlement", True, None, "minedu")
+    # 004 1.2: LD 1350 "guarantees the fundamental rights of migrants (such as access to healthcare, education and
+    # work) under equal conditions to citizens"; 002 Legal framework adds justice mechanisms (no equal terms stated)
+    found = entitlements(ask("migrant"))
+    assert found["entitlement-ld-1350-health-migrants"][:3] == ("HealthEntitlement", None, True)
+    assert found["entitlement-ld-1350-justice-migrants"][:3] == ("AccessToJusticeEntitlement", None, None)
+
+
+def test_entitlements_in_spanish(ask):
+    result = ask("victim-of-trafficking", "irregular-migrant", lang="es")
+    labels = {local(e["entitlement"]): (e["entitlementLabel"], e["entitlementTypeLabel"])
+              for e in result["statuses"]["entitlements"]}
+    assert labels["entitlement-law-28950-repatriation-victims-tip"] == (
+        "Repatriación segura para las víctimas de trata (Ley 28950 y su reglamento)", "repatriación segura")
+    assert entitlements(result) == entitlements(ask("victim-of-trafficking", "irregular-migrant")) | {
+        # the policy's basis has no identifier: it is named by its label, in Spanish
+        "entitlement-national-policy-tip-care-foreign-victims": (
+            "AssistanceEntitlement", None, None, "state",
+            {"Política Nacional frente a la Trata de Personas y sus Formas de Explotación"}, {"victim-of-trafficking"}),
+        "entitlement-national-plan-tip-care-victims": (
+            "AssistanceEntitlement", None, None, None, {"Plan Nacional contra la Trata de Personas 2017-2021"},
+            {"victim-of-trafficking"})}
+    assert "Blouin y Button 2018, nota 49" in result["statuses"]["entitlements"][0]["sources"]
+
+
+def test_entitlements_as_of_before_their_instruments(ask):
+    # 002 Legal framework: LD 1350 dates from 2017 and the National Human Rights Plan from 2018 (fn 29), so at the
+    # end of 2016 the asylum seeker has none of the two; the smuggled migrant keeps the assistance of Law 28950
+    # (2007) and the Smuggling Protocol's articles (no date recorded: kept)
+    before = ask("smuggled-migrant", "asylum-seeker", as_of="2016-12-31")
+    assert set(entitlements(before)) == {k for k, v in SMUGGLED_ASYLUM_ENTITLEMENTS.items()
+                                         if v[5] == {"smuggled-migrant"}}
+    # before Law 28950 (2007) and its regulation DS 001-2016-IN, no assistance under them
+    assert set(entitlements(ask("victim-of-trafficking", as_of="2006-12-31"))) == {
+        "entitlement-national-plan-tip-care-victims"}  # the plan has no adoption date recorded: kept
+    assert "entitlement-ds-001-2016-in-assistance-smuggled-migrants" not in entitlements(
+        ask("smuggled-migrant", as_of="2006-12-31"))
+
+
+def test_entitlements_on_the_pages(migkg_cli):
+    md = migkg_cli("navigate", "victim-of-trafficking", "irregular-migrant", "--format", "md", "--lang", "es")
+    assert md.returncode == 0, md.stderr
+    assert "### Derechos (lo que otorgan)" in md.stdout
+    assert "- Repatriación segura para las víctimas de trata (Ley 28950 y su reglamento) — repatriación segura; " \
+           "operatividad: no indicada; a cargo de: Estado peruano (Gobierno del Perú); base legal: DS 001-2016-IN; " \
+           "Law 28950 — para: víctima de trata de personas" in md.stdout
+    text = migkg_cli("navigate", "asylum-seeker", "refugee")
+    assert text.returncode == 0, text.stderr
+    assert "Entitlements (what they give)" in text.stdout
+    assert "eligibility overlaps: the same entitlement: Admission and residence without a visa" in text.stdout
+    data = json.loads(migkg_cli("navigate", "smuggled-migrant", "--format", "json").stdout)
+    assert {local(e["entitlement"]) for e in data["statuses"]["entitlements"]} == {
+        k for k, v in SMUGGLED_ASYLUM_ENTITLEMENTS.items() if v[5] == {"smuggled-migrant"}}
+
+
 # --- asOf ----------------------------------------------------------------------------------
 
 def test_before_legislative_decree_1350_the_visas_and_the_mandates_on_them_are_gone(ask):
@@ -398,6 +546,7 @@ EXPECTED_BY_QUERY = {
                                       "mandate-dgsd-trafficking-smuggling-coordination",
                                       "mandate-mre-foreign-service-missions-trafficking-smuggling-prevention"}),
     "navigate-statuses": ("status", {"humanitarian-visa", "special-visa", "refugee-status"}),
+    "navigate-entitlements": ("entitlement", set(SMUGGLED_ASYLUM_ENTITLEMENTS)),
     "navigate-links": ("link", {"info-exchange-mtigm-cmnp-tp-tim",
                                 "referral-mre-to-mininter-asylum-seeker-victim-of-trafficking",
                                 "referral-mininter-to-cepr-victim-of-trafficking-asylum-seeker",

@@ -271,12 +271,35 @@ def query(name, query_file, params, fmt, inferred, endpoint, engine, allow_netwo
               help="Rows (or triples) at most in one answer; longer answers are cut, with a header saying so.")
 @click.option("--allow-network", is_flag=True, help="Let queries use SERVICE, FROM, FROM NAMED and LOAD.")
 @click.option("--cors", metavar="ORIGIN", help="Allow this one origin to call the server from a browser (CORS).")
-def serve_command(host, port, query_timeout, max_rows, allow_network, cors) -> None:
-    """Serve the graph over HTTP, read-only: pages, SPARQL endpoint, saved-query API, report."""
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also serve this RDF file (repeat for several), merged with the graph for this run only; read "
+                   "and validated as `migkg validate` does.")
+@click.option("--no-validate", is_flag=True, help="Serve the --data files without validating them first.")
+def serve_command(host, port, query_timeout, max_rows, allow_network, cors, data, no_validate) -> None:
+    """Serve the graph over HTTP, read-only: pages, SPARQL endpoint, saved-query API, report.
+
+    With --data FILE..., the files are read with the strict reader and limits of `migkg validate`,
+    validated (unless --no-validate) and served together with the graph; nothing is written into
+    data/. Exit 1 when they do not conform (the report as `migkg validate` writes it, on stderr),
+    2 when they cannot be read.
+    """
     from migkg.serve import Settings, run
 
+    if data:
+        from migkg.graphstore import data_ntriples
+
+        for path in data:  # one line with file:line:column for a file that cannot be read
+            data_ntriples(path)
+        if not no_validate:
+            from migkg.validation import as_text, validate
+
+            outcome = validate(list(data))
+            if not outcome.conforms:
+                click.echo(as_text(outcome), err=True)
+                sys.exit(1)
     run(Settings(host=host, port=port, query_timeout=query_timeout, max_rows=max_rows,
-                 allow_network=allow_network, cors=cors), say=lambda line: click.echo(line, err=True))
+                 allow_network=allow_network, cors=cors, data=tuple(str(p.resolve()) for p in data)),
+        say=lambda line: click.echo(line, err=True))
 
 
 @main.command("navigate")

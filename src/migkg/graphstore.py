@@ -99,3 +99,72 @@ def default_paths(include_data: bool = True) -> list[Path]:
 def open_default(include_data: bool = True) -> GraphStore:
     """The project's own graph (ontology and, by default, data), read once per process."""
     return GraphStore(default_paths(include_data))
+
+
+class DataGraphStore(GraphStore):
+    """The project's graph plus some files given for one run (``migkg serve --data``), never
+    written anywhere. Each extra file goes through the strict reader of ``migkg validate``
+    (``store.read_text``: size limit, UTF-8; Turtle, TriG, N-Triples, N-Quads: pyoxigraph's
+    strict parser, triple and depth limits; other formats: ``store.parse_file``); its triples
+    join the default graph (named graphs merged, as ``validate`` reads them), its blank nodes
+    kept apart from every other file's."""
+
+    def __init__(self, paths: list[Path], data: list[Path], root: Path | None = None):
+        super().__init__(paths, root)
+        self.data = [Path(p) for p in data]
+        self._data_counts: list[int] = []
+        for path in self.data:
+            nt = data_ntriples(path)
+            before = len(self.store)
+            self.store.bulk_load(input=nt, format=ox.RdfFormat.N_TRIPLES)
+            self._data_counts.append(len(self.store) - before)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        return cache.fingerprint(self.paths + self.data, self.root)
+
+    @functools.cached_property
+    def files(self) -> list[tuple[str, int]]:
+        """The project's files, then each extra file with the triples it added."""
+        return super().files + [(str(p), n) for p, n in zip(self.data, self._data_counts, strict=True)]
+
+    @functools.cached_property
+    def prefixes(self) -> dict[str, str]:
+        found = dict(super().prefixes)
+        from migkg import store as strict
+
+        for path in self.data:
+            fmt, text = strict.read_text(path)
+            if fmt in ("turtle", "trig"):
+                for prefix, iri in _PREFIX_LINE.findall(text):
+                    found.setdefault(prefix, iri)
+        return found
+
+
+def data_ntriples(path: Path, fmt: str | None = None) -> bytes:
+    """One input file read strictly (as ``migkg validate`` reads it) and returned as N-Triples,
+    the triples of its named graphs included; InputError (file, line, column) when it is not
+    usable."""
+    from migkg import store as strict
+
+    path = Path(path)
+    base = strict.configured_base()
+    fmt, text = strict.read_text(path, fmt)
+    if fmt in strict.OX_FORMATS:
+        strict.strict_syntax_check(path, text, fmt, base)
+        if fmt in ("turtle", "ttl", "trig"):
+            strict.check_depth(path, text)
+        quads = ox.parse(text.encode("utf-8"), format=getattr(ox.RdfFormat, strict.OX_FORMATS[fmt]), base_iri=base)
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    graph = strict.parse_file(path, fmt, base=base)
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def with_data(paths: list[Path], include_data: bool = True) -> GraphStore:
+    """The project's graph (as ``open_default``) plus the files ``paths``, read strictly; with no
+    paths, ``open_default()`` itself. Nothing is written into data/."""
+    if not paths:
+        return open_default() if include_data else open_default(include_data=False)  # the same cache entries
+    return DataGraphStore(default_paths(include_data), list(paths))

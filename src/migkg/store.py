@@ -179,7 +179,7 @@ def decode(path: Path, data: bytes, xml_or_json: bool = False) -> str:
 
 # --- checks before parsing ---------------------------------------------------------------
 
-_OX_FORMATS = {"turtle": "TURTLE", "ttl": "TURTLE", "trig": "TRIG", "nt": "N_TRIPLES", "ntriples": "N_TRIPLES",
+OX_FORMATS = {"turtle": "TURTLE", "ttl": "TURTLE", "trig": "TRIG", "nt": "N_TRIPLES", "ntriples": "N_TRIPLES",
                "nquads": "N_QUADS", "nq": "N_QUADS"}
 _OX_MESSAGE = re.compile(r"^Parser error (?:at|between) [^:]*: (.*?)(?: \(line \d+\))?$", re.DOTALL)
 
@@ -192,7 +192,7 @@ def strict_syntax_check(path: Path, text: str, fmt: str, base: str | None) -> No
     max_triples = limit("triples")
     count = 0
     try:
-        for _ in ox.parse(text.encode("utf-8"), format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]), base_iri=base):
+        for _ in ox.parse(text.encode("utf-8"), format=getattr(ox.RdfFormat, OX_FORMATS[fmt]), base_iri=base):
             count += 1
             if count > max_triples:
                 raise over_limit(path, "triples", f"more than {max_triples} triples")
@@ -337,7 +337,7 @@ def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None):
         check_base(base)
     fmt, text = read_text(path, fmt)
 
-    if fmt in _OX_FORMATS:
+    if fmt in OX_FORMATS:
         strict_syntax_check(path, text, fmt, base)
         if fmt in ("turtle", "ttl", "trig"):
             check_depth(path, text)
@@ -378,7 +378,7 @@ def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None):
             match = re.search(r"line (\d+)", message)
             line = int(match.group(1)) if match else None
         raise InputError(str(path), f"cannot parse as {fmt}: {message}", line, column) from None
-    if base is None and fmt not in _OX_FORMATS:
+    if base is None and fmt not in OX_FORMATS:
         _relative_iri_left(path, scratch)
     if len(scratch) > limit("triples"):
         raise over_limit(path, "triples", f"{len(scratch)} triples")

@@ -21,7 +21,7 @@ from migkg.errors import InputError
 # part -> (section, saved query) in page order
 PARTS: dict[str, list[tuple[str, str]]] = {
     "categories": [("mandates", "navigate-mandates")],
-    "statuses": [("statuses", "navigate-statuses")],
+    "statuses": [("statuses", "navigate-statuses"), ("entitlements", "navigate-entitlements")],
     "coordination": [("links", "navigate-links"), ("mechanisms", "navigate-mechanisms"),
                      ("exclusions", "navigate-exclusions")],
     "problems": [("situations", "navigate-overlap-situations"), ("gaps", "navigate-gaps"),
@@ -44,6 +44,9 @@ WORDS = {
            "response": "state response", "sources": "sources", "notes": "Notes", "as-of": "as of",
            "members": "members", "consequence": "consequence", "no-mechanism": "no mechanism covers it",
            "handled": "handled as", "referred": "referred for",
+           "entitlements": "Entitlements (what they give)", "provider": "provided by",
+           "equal-terms": "on equal terms with nationals", "not-equal-terms": "not on equal terms with nationals",
+           "for": "for", "same-entitlement": "the same entitlement", "same-kind": "the same kind of entitlement",
            "twice": "{a}: given twice, answered once", "narrower": "{a} is narrower than {b}: both answered"},
     "es": {"categories": "1. Categorías e instituciones con mandato",
            "statuses": "2. Calidades migratorias, visas y permisos",
@@ -62,6 +65,9 @@ WORDS = {
            "sources": "fuentes", "notes": "Notas", "as-of": "a la fecha", "members": "miembros",
            "consequence": "consecuencia", "no-mechanism": "ningún mecanismo la cubre",
            "handled": "atendida como", "referred": "derivada por",
+           "entitlements": "Derechos (lo que otorgan)", "provider": "a cargo de",
+           "equal-terms": "en igualdad con los nacionales", "not-equal-terms": "no en igualdad con los nacionales",
+           "for": "para", "same-entitlement": "el mismo derecho", "same-kind": "el mismo tipo de derecho",
            "twice": "{a}: indicada dos veces, respondida una vez",
            "narrower": "{a} es más específica que {b}: se responden ambas"},
 }
@@ -86,20 +92,23 @@ def _cell(term):
         and str(getattr(term.datatype, "value", term.datatype)).endswith("#boolean") else value
 
 
-def _run(name: str, given: dict) -> list[dict]:
+def _run(name: str, given: dict, graph=None) -> list[dict]:
     from migkg.graphstore import open_default
     from migkg.queries import find
 
     saved = find(name)
     known = {p.name for p in saved.params}
-    table = open_default().select(saved.text, saved.ox_bindings({k: v for k, v in given.items() if k in known}),
-                                  as_rdflib=False)
+    graph = graph if graph is not None else open_default()
+    table = graph.select(saved.text, saved.ox_bindings({k: v for k, v in given.items() if k in known}),
+                         as_rdflib=False)
     return [dict(zip(table.variables, (_cell(c) for c in row), strict=True)) for row in table.rows]
 
 
-def known_categories() -> dict[str, Category]:
+def known_categories(graph=None) -> dict[str, Category]:
+    """Every migrant category of the graph (a GraphStore; default: the project's), by IRI, with
+    its names and broader categories."""
     found: dict[str, Category] = {}
-    for row in _run("navigate-categories", {}):
+    for row in _run("navigate-categories", {}, graph):
         cat = found.setdefault(row["category"], Category(row["category"]))
         if row.get("name") and row["name"] not in cat.names:
             cat.names.append(row["name"])
@@ -144,6 +153,7 @@ def resolve(given: list[str], known: dict[str, Category], lang: str = "en") -> t
 
 
 def check_date(value: str | None) -> str | None:
+    """``value`` when it is a date (YYYY-MM-DD) or None; else InputError."""
     if value is None:
         return None
     try:
@@ -157,18 +167,19 @@ def _sources(row: dict) -> list[str]:
     return sorted(s for s in (row.get("sources") or "").split("; ") if s)
 
 
-def answer(given: list[str], lang: str = "en", as_of: str | None = None) -> dict:
-    """The four parts for the categories ``given`` (names as typed), as plain data."""
+def answer(given: list[str], lang: str = "en", as_of: str | None = None, graph=None) -> dict:
+    """The four parts for the categories ``given`` (names as typed), as plain data; ``graph`` is
+    the GraphStore to ask (default: the project's graph; `migkg serve --data` passes its own)."""
     as_of = check_date(as_of)
     if lang not in WORDS:
         raise InputError(lang, "language must be en or es")
-    chosen, notes = resolve(given, known_categories(), lang)
+    chosen, notes = resolve(given, known_categories(graph), lang)
     params = {"category": [c.iri for c in chosen], "lang": lang, **({"asOf": as_of} if as_of else {})}
-    rows = {section: _run(query, params) for sections in PARTS.values() for section, query in sections}
+    rows = {section: _run(query, params, graph) for sections in PARTS.values() for section, query in sections}
     order = [c.iri for c in chosen]
     out = {"request": {"categories": order, "lang": lang, "asOf": as_of, "notes": notes}}
     out["categories"] = _categories(rows["mandates"], order)
-    out["statuses"] = _statuses(rows["statuses"], order)
+    out["statuses"] = {**_statuses(rows["statuses"], order), **_entitlements(rows["entitlements"], order)}
     out["coordination"] = _coordination(rows, order)
     out["problems"] = {
         "situations": [{**r, "sameCombination": int(r["matched"]) == len(order), "sources": _sources(r)}
@@ -214,6 +225,36 @@ def _statuses(rows: list[dict], order: list[str]) -> dict:
     return {"statuses": items, "overlaps": overlaps}
 
 
+def _entitlements(rows: list[dict], order: list[str]) -> dict:
+    """What the categories are entitled to, one item per entitlement with the given categories it
+    names, and where they overlap: one entitlement for several of the given categories, or one kind
+    of entitlement that several of them hold (through different instruments)."""
+    found: dict[str, dict] = {}
+    for r in rows:
+        e = found.setdefault(r["entitlement"], {
+            **{k: v for k, v in r.items() if k not in ("category", "categoryLabel", "legalBasisIds", "sources")},
+            "legalBases": sorted(b for b in (r.get("legalBasisIds") or "").split("; ") if b),
+            "beneficiaries": [], "sources": _sources(r)})
+        if r["category"] not in [b["category"] for b in e["beneficiaries"]]:
+            e["beneficiaries"].append({"category": r["category"], "categoryLabel": r["categoryLabel"]})
+    rank = {iri: i for i, iri in enumerate(order)}
+    items = sorted(found.values(), key=lambda e: (min(rank.get(b["category"], len(order)) for b in e["beneficiaries"]),
+                                                   e["entitlementTypeLabel"] or "", e["entitlementLabel"] or ""))
+    overlaps = [{"entitlement": e["entitlement"], "entitlementLabel": e["entitlementLabel"],
+                 "categories": e["beneficiaries"]} for e in items if len(e["beneficiaries"]) > 1]
+    kinds: dict[str, dict] = {}
+    for e in items:
+        k = kinds.setdefault(e["entitlementType"], {"entitlementType": e["entitlementType"],
+                                                    "entitlementTypeLabel": e["entitlementTypeLabel"],
+                                                    "categories": [], "entitlements": []})
+        k["entitlements"].append({"entitlement": e["entitlement"], "entitlementLabel": e["entitlementLabel"]})
+        for b in e["beneficiaries"]:
+            if b["category"] not in [c["category"] for c in k["categories"]]:
+                k["categories"].append(b)
+    overlaps += [k for k in kinds.values() if len(k["categories"]) > 1]
+    return {"entitlements": items, "entitlementOverlaps": overlaps}
+
+
 def _coordination(rows: dict, order: list[str]) -> dict:
     covers: dict[str, set[str]] = {iri: set() for iri in order}
     mechanisms = []
@@ -231,6 +272,7 @@ def _coordination(rows: dict, order: list[str]) -> dict:
 
 
 def to_json(result: dict) -> str:
+    """The answer as `migkg navigate --format json` writes it."""
     return json.dumps(result, ensure_ascii=False, indent=2)
 
 

@@ -54,6 +54,24 @@ def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
         else:
             what, among = o["categoryLabel"], ", ".join(s["statusLabel"] for s in o["statuses"])
         add("detail", f"{w['overlap']}: {what} ({among})")
+    add("section", w["entitlements"])
+    for e in result["statuses"].get("entitlements", []):
+        facts = [e.get("entitlementTypeLabel"),
+                 _yes_no(e.get("operative"), w["operative"], w["not-operative"], w["operative-unknown"]),
+                 _yes_no(e.get("onEqualTerms"), w["equal-terms"], w["not-equal-terms"]), e.get("stateLabel"),
+                 f"{w['provider']}: {e['providerLabel']}" if e.get("providerLabel") else None,
+                 f"{w['basis']}: {'; '.join(e['legalBases'])}" if e.get("legalBases") else w["no-basis"]]
+        cats = ", ".join(b["categoryLabel"] for b in e["beneficiaries"])
+        add("item", f"{e['entitlementLabel']} — {'; '.join(f for f in facts if f)} — {w['for']}: {cats}",
+            e["sources"])
+    if not result["statuses"].get("entitlements"):
+        add("item", w["none"])
+    for o in result["statuses"].get("entitlementOverlaps", []):
+        if "entitlement" in o:
+            what = f"{w['same-entitlement']}: {o['entitlementLabel']}"
+        else:
+            what = f"{w['same-kind']}: {o['entitlementTypeLabel']}"
+        add("detail", f"{w['overlap']}: {what} ({', '.join(c['categoryLabel'] for c in o['categories'])})")
 
     coord = result["coordination"]
     add("part", w["coordination"])

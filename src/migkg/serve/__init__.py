@@ -7,7 +7,9 @@ and few dependencies (anyio, h11, click). A user's SPARQL query never runs in th
 it runs in a worker process (``worker``) that is killed at the time limit, so a runaway query
 cannot stop the server answering. Modules: ``app`` (routes, state, report), ``pages`` and
 ``graphview`` (HTML pages and RDF views of resources), ``endpoint`` (SPARQL 1.1 Protocol),
-``api`` (saved queries, OpenAPI), ``web`` (negotiation, limits, caching headers), ``results``.
+``api`` (saved queries, OpenAPI), ``navigation`` (``/navigate``: `migkg navigate` as a page),
+``web`` (negotiation, limits, caching headers), ``results``. With ``--data`` the server and its
+workers all read the same merged graph (``graphstore.with_data``).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def run(settings: Settings, say=print) -> None:
     sock = listen(settings.host, settings.port)
     pool = app = None
     try:
-        pool = QueryPool(settings.workers, settings.query_timeout)
+        pool = QueryPool(settings.workers, settings.query_timeout, settings.data)
         app = create_app(settings, pool)
         pool.wait_ready()
         host, port = sock.getsockname()[:2]

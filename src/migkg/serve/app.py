@@ -21,7 +21,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from migkg.serve import api, endpoint, pages
+from migkg.serve import api, endpoint, navigation, pages
 from migkg.serve.graphview import GraphView
 from migkg.serve.web import HTTPProblem, Settings, check_params, problem
 
@@ -77,13 +77,15 @@ class Context:
     figures: dict
     themes: list
     report: ReportFolder
+    graph: object = None  # the GraphStore (the project's graph and the --data files)
+    navigation: dict = field(default_factory=dict)  # /navigate's caches: categories, sources by label
 
 
 def make_context(settings: Settings, pool) -> Context:
-    from migkg.graphstore import open_default
+    from migkg.graphstore import with_data
     from migkg.info import describe
 
-    gs = open_default()
+    gs = with_data([*settings.data])
     summary = describe(gs)
     individuals = sum(n for _, n in summary.individuals_per_class)
     count = "/query?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
@@ -97,7 +99,7 @@ def make_context(settings: Settings, pool) -> Context:
     by_theme = defaultdict(list)
     for saved in api.saved_queries().values():
         by_theme[saved.path.parent.name].append(saved)
-    return Context(settings, pool, GraphView(gs.store), figures, sorted(by_theme.items()), ReportFolder())
+    return Context(settings, pool, GraphView(gs.store), figures, sorted(by_theme.items()), ReportFolder(), gs)
 
 
 async def report(request: Request) -> Response:
@@ -152,6 +154,7 @@ def create_app(settings: Settings, pool) -> Starlette:
         Route("/ontology/{rest:path}", pages.resource, methods=["GET", "HEAD"]),
         Route("/sparql", endpoint.sparql_endpoint, methods=["GET", "HEAD", "POST"]),
         Route("/query", pages.query_page, methods=["GET", "HEAD"]),
+        Route("/navigate", navigation.navigate_page, methods=["GET", "HEAD"]),
         Route("/api/queries", api.list_queries, methods=["GET", "HEAD"]),
         Route("/api/openapi.json", api.openapi, methods=["GET", "HEAD"]),
         Route("/api/queries/{name:path}", api.run_saved, methods=["GET", "HEAD"]),

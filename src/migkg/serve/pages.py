@@ -27,13 +27,14 @@ TEXTS = {
            "queries": "Saved queries", "report": "The report", "ontology": "Ontology documentation",
            "editor": "Query editor", "properties": "Properties", "incoming": "Linked from", "sources": "Sources",
            "types": "Type", "notfound": "Nothing in the graph has this address.", "results": "results for",
-           "other": "en español", "run": "Run", "examples": "Examples", "rows": "rows", "api": "API (OpenAPI)"},
+           "other": "en español", "run": "Run", "examples": "Examples", "rows": "rows", "api": "API (OpenAPI)",
+           "navigate": "Navigate by category"},
     "es": {"search": "Buscar", "placeholder": "una etiqueta en español o inglés", "figures": "Cifras clave",
            "queries": "Consultas guardadas", "report": "El informe", "ontology": "Documentación de la ontología",
            "editor": "Editor de consultas", "properties": "Propiedades", "incoming": "Enlazado desde",
            "sources": "Fuentes", "types": "Tipo", "notfound": "Nada en el grafo tiene esta dirección.",
            "results": "resultados para", "other": "in English", "run": "Ejecutar", "examples": "Ejemplos",
-           "rows": "filas", "api": "API (OpenAPI)"},
+           "rows": "filas", "api": "API (OpenAPI)", "navigate": "Navegar por categoría"},
 }
 
 
@@ -48,10 +49,11 @@ def templates() -> Environment:
 
 def render(request: Request, name: str, lang: str, status: int = 200, **context) -> Response:
     other = "es" if lang == "en" else "en"
-    page = templates().get_template(name).render(lang=lang, t=TEXTS[lang], other=other,
-                                                 other_href=f"{request.url.path}?lang={other}"
-                                                 + ("&q=" + request.query_params["q"] if "q" in request.query_params
-                                                    else ""), **context)
+    other_href = context.pop("other_href", None) or (
+        f"{request.url.path}?lang={other}" + ("&q=" + request.query_params["q"] if "q" in request.query_params
+                                              else ""))
+    page = templates().get_template(name).render(lang=lang, t=TEXTS[lang], other=other, other_href=other_href,
+                                                 **context)
     return answer(request, page, "text/html", status=status, vary="Accept, Accept-Language")
 
 

@@ -24,6 +24,7 @@ class Settings:
     allow_network: bool = False
     cors: str | None = None
     workers: int = 2
+    data: tuple[str, ...] = ()  # files served with the graph for this run (`--data`), already checked
 
 
 class HTTPProblem(Exception):

@@ -79,11 +79,12 @@ def run_job(store: ox.Store, job: dict) -> Answer:
     return Answer(GRAPH_TYPES[fmt], body, len(taken), truncated)
 
 
-def main(conn) -> None:
-    """The worker's loop: read the graph, then answer jobs until the pipe closes."""
-    from migkg.graphstore import open_default
+def main(conn, data: tuple[str, ...] = ()) -> None:
+    """The worker's loop: read the graph (with the ``--data`` files, as the server does), then
+    answer jobs until the pipe closes."""
+    from migkg.graphstore import with_data
 
-    store = open_default().store
+    store = with_data([*data]).store
     conn.send(("ready", None))
     while True:
         try:
@@ -100,9 +101,10 @@ def main(conn) -> None:
 # --- in the server process ------------------------------------------------------------------
 
 class _Worker:
-    def __init__(self, context):
+    def __init__(self, context, data: tuple[str, ...] = ()):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=main, args=(child,), daemon=True, name="migkg-query-worker")
+        self.process = context.Process(target=main, args=(child, tuple(data)), daemon=True,
+                                       name="migkg-query-worker")
         self.process.start()
         child.close()
         self.ready = False
@@ -127,8 +129,9 @@ class QueryPool:
     """A few worker processes; a job waits for a free one, runs with a time limit, and a worker
     that runs past it is killed and replaced (in the background) while the others go on."""
 
-    def __init__(self, size: int = 2, timeout: float = 30.0):
+    def __init__(self, size: int = 2, timeout: float = 30.0, data: tuple[str, ...] = ()):
         self.timeout = timeout
+        self.data = tuple(str(p) for p in data)  # the `--data` files every worker reads with the graph
         self._context = multiprocessing.get_context("spawn")  # a fresh interpreter: safe beside threads
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -138,7 +141,7 @@ class QueryPool:
             self._add()
 
     def _add(self) -> None:
-        worker = _Worker(self._context)
+        worker = _Worker(self._context, self.data)
         with self._lock:
             if self._closed:
                 worker.stop()
