@@ -290,11 +290,48 @@ def test_stateless_and_undocumented(ask):
 # --- part 2: entitlements (what the statuses and instruments give) ---------------------------
 
 def entitlements(result):
-    """{entitlement: (type, operative, on equal terms, provider, {legal bases}, {given categories named})}."""
+    """{entitlement: (type, operative, on equal terms, provider, {legal bases}, {given categories})}; a
+    given category the entitlement reaches through a broader one is "category via broader"."""
     return {local(e["entitlement"]): (local(e["entitlementType"]), e.get("operative"), e.get("onEqualTerms"),
                                       local(e.get("provider")), set(e["legalBases"]),
-                                      {local(b["category"]) for b in e["beneficiaries"]})
+                                      {local(b["category"]) + (f" via {local(b['via'])}" if b.get("via") else "")
+                                       for b in e["beneficiaries"]})
             for e in result["statuses"]["entitlements"]}
+
+
+def to_all_migrants(*given):
+    """The entitlements the sources give every migrant, for the ``given`` categories (each a migrant
+    through skos:broader, data/categories.ttl), as ``entitlements`` shows them."""
+    via = {f"{c} via migrant" for c in given}
+    ld_1350, constitution = {"Legislative Decree 1350"}, {"Constitution 1993"}
+    return {
+        # 002 Legal framework, fn 20: LD 1350 "recognises several fundamental rights of migrants, such as access to
+        # basic health services, education and justice mechanisms"; 004 1.2: the Migration Act "guarantees the
+        # fundamental rights of migrants (such as access to healthcare, education and work) under equal conditions
+        # to citizens"
+        "entitlement-ld-1350-health-migrants": ("HealthEntitlement", None, True, None, ld_1350, via),
+        "entitlement-ld-1350-education-migrants": ("EducationEntitlement", None, True, None, ld_1350, via),
+        "entitlement-ld-1350-work-migrants": ("WorkEntitlement", None, True, None, ld_1350, via),
+        # 002 Legal framework, fn 20: "... and justice mechanisms" (no equal terms stated)
+        "entitlement-ld-1350-justice-migrants": ("AccessToJusticeEntitlement", None, None, None, ld_1350, via),
+        # 004 1.2: "All categories of immigrants in Peru have equal access to social protection under equal
+        # conditions as citizens. The Constitution and the Migration Act form the legislative framework that
+        # guarantee access to social protection of immigrants in Peru"
+        "entitlement-ld-1350-social-protection-migrants": (
+            "SocialProtectionEntitlement", None, True, None, ld_1350, via),
+        "entitlement-constitution-social-protection-migrants": (
+            "SocialProtectionEntitlement", None, True, None, constitution, via),
+        # 004 1.2: "The Political Constitution of Peru guarantees access to healthcare to all people in the country"
+        "entitlement-constitution-health-all-persons": ("HealthEntitlement", None, None, None, constitution, via),
+        # 004 1.2: the Constitution "guarantees access to initial, primary and secondary education, which are
+        # compulsory. All immigrants in Peru have the same status as citizens in terms of access to compulsory
+        # education"
+        "entitlement-constitution-education-immigrants": (
+            "EducationEntitlement", None, True, None, constitution, via),
+        # 004 1.2: "Law No. 26842 (General Health Law) guarantees that every person has the right to the
+        # protection of their health in accordance with the terms and conditions established by law"
+        "entitlement-law-26842-health-every-person": ("HealthEntitlement", None, None, None, {"Law 26842"}, via),
+    }
 
 
 SMUGGLED_ASYLUM_ENTITLEMENTS = {
@@ -318,6 +355,8 @@ SMUGGLED_ASYLUM_ENTITLEMENTS = {
     # migratory status for their admission into and residence in the country"
     "entitlement-ld-1350-residence-asylum-seekers-refugees": (
         "ResidenceEntitlement", None, None, None, {"Legislative Decree 1350"}, {"asylum-seeker"}),
+    # both are migrants (skos:broader): what the sources give every migrant applies to both
+    **to_all_migrants("smuggled-migrant", "asylum-seeker"),
 }
 
 
@@ -329,7 +368,17 @@ def test_smuggled_and_asylum_seeker_entitlements(ask):
         "sources"]
     assert "IOM MGI Peru 2019, 5.1 Mobility dimensions of crises: well-developed areas" in by_name[
         "entitlement-ld-1350-residence-asylum-seekers-refugees"]["sources"]
-    # the sources give the two categories no common entitlement: no overlap
+    # the broader category through which an entitlement applies, with its label, in the order given
+    assert [(local(b["category"]), local(b["via"]), b["viaLabel"])
+            for b in by_name["entitlement-ld-1350-health-migrants"]["beneficiaries"]] == [
+        ("smuggled-migrant", "migrant", "migrant"), ("asylum-seeker", "migrant", "migrant")]
+    assert by_name["entitlement-ds-001-2016-in-assistance-smuggled-migrants"]["beneficiaries"][0]["via"] is None
+    # named for a category before reached through a broader one
+    order = [local(e["entitlement"]) for e in result["statuses"]["entitlements"]]
+    assert order.index("entitlement-smuggling-protocol-art-5-non-penalisation") < order.index(
+        "entitlement-ld-1350-health-migrants") < order.index("entitlement-nhrp-emergency-health-asylum-seekers")
+    # the sources name no entitlement for both categories themselves: no overlap (what both hold as migrants
+    # every migrant holds alike)
     assert result["statuses"]["entitlementOverlaps"] == []
 
 
@@ -359,7 +408,9 @@ def test_trafficking_and_irregular_migrant_entitlements(ask):
             {"victim-of-trafficking"}),
         # irregular migrants: no source names an entitlement for the category itself (002 Fragmentation: foreign
         # victims "treated as irregular migrants" are excluded "from health, education and most other
-        # governmental services")
+        # governmental services"); both are migrants (the victim through migrant in a vulnerable situation),
+        # so what the sources give every migrant applies to both, on paper
+        **to_all_migrants("victim-of-trafficking", "irregular-migrant"),
     }
     assert result["statuses"]["entitlementOverlaps"] == []
 
@@ -408,13 +459,16 @@ def test_entitlements_in_spanish(ask):
 def test_entitlements_as_of_before_their_instruments(ask):
     # 002 Legal framework: LD 1350 dates from 2017 and the National Human Rights Plan from 2018 (fn 29), so at the
     # end of 2016 the asylum seeker has none of the two; the smuggled migrant keeps the assistance of Law 28950
-    # (2007) and the Smuggling Protocol's articles (no date recorded: kept)
+    # (2007) and the Smuggling Protocol's articles (no date recorded: kept); both keep what every migrant has
+    # from the Constitution (1993, 004 1.2) and the General Health Law (004 1.2; no date recorded: kept), and
+    # lose what LD 1350 gives every migrant
+    before_1350 = {k for k, v in to_all_migrants().items() if v[4] != {"Legislative Decree 1350"}}
     before = ask("smuggled-migrant", "asylum-seeker", as_of="2016-12-31")
     assert set(entitlements(before)) == {k for k, v in SMUGGLED_ASYLUM_ENTITLEMENTS.items()
-                                         if v[5] == {"smuggled-migrant"}}
+                                         if v[5] == {"smuggled-migrant"}} | before_1350
     # before Law 28950 (2007) and its regulation DS 001-2016-IN, no assistance under them
     assert set(entitlements(ask("victim-of-trafficking", as_of="2006-12-31"))) == {
-        "entitlement-national-plan-tip-care-victims"}  # the plan has no adoption date recorded: kept
+        "entitlement-national-plan-tip-care-victims"} | before_1350  # the plan has no adoption date recorded: kept
     assert "entitlement-ds-001-2016-in-assistance-smuggled-migrants" not in entitlements(
         ask("smuggled-migrant", as_of="2006-12-31"))
 
@@ -432,7 +486,20 @@ def test_entitlements_on_the_pages(migkg_cli):
     assert "eligibility overlaps: the same entitlement: Admission and residence without a visa" in text.stdout
     data = json.loads(migkg_cli("navigate", "smuggled-migrant", "--format", "json").stdout)
     assert {local(e["entitlement"]) for e in data["statuses"]["entitlements"]} == {
-        k for k, v in SMUGGLED_ASYLUM_ENTITLEMENTS.items() if v[5] == {"smuggled-migrant"}}
+        k for k, v in SMUGGLED_ASYLUM_ENTITLEMENTS.items()
+        if v[5] & {"smuggled-migrant", "smuggled-migrant via migrant"}}
+    via = {local(e["entitlement"]): [(local(b["category"]), local(b["via"])) for b in e["beneficiaries"]]
+           for e in data["statuses"]["entitlements"]}
+    assert via["entitlement-ld-1350-work-migrants"] == [("smuggled-migrant", "migrant")]
+    assert via["entitlement-smuggling-protocol-art-5-non-penalisation"] == [("smuggled-migrant", None)]
+    # the broader category on the pages, as for the mechanisms
+    assert "- Access to work for migrants (Legislative Decree 1350) — work; operative: not stated; on equal terms " \
+           "with nationals; legal basis: Legislative Decree 1350 — for: smuggled migrant (via migrant)" in migkg_cli(
+               "navigate", "smuggled-migrant", "--format", "md").stdout
+    assert "— para: víctima de trata de personas (vía migrante), migrante en situación irregular (vía migrante)" \
+        in md.stdout
+    assert "for: smuggled migrant (via migrant), asylum seeker (via migrant)" in migkg_cli(
+        "navigate", "smuggled-migrant", "asylum-seeker").stdout
 
 
 # --- asOf ----------------------------------------------------------------------------------

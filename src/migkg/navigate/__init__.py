@@ -227,28 +227,43 @@ def _statuses(rows: list[dict], order: list[str]) -> dict:
 
 def _entitlements(rows: list[dict], order: list[str]) -> dict:
     """What the categories are entitled to, one item per entitlement with the given categories it
-    names, and where they overlap: one entitlement for several of the given categories, or one kind
-    of entitlement that several of them hold (through different instruments)."""
+    applies to (each with ``via``, the broader category the entitlement names when it does not
+    name the given one itself, else None), and where they overlap: one entitlement named for
+    several of the given categories, or one kind of entitlement that several of them hold
+    (through different instruments). An entitlement reached only through a broader category
+    makes no overlap: every category under that broader one holds it alike."""
     found: dict[str, dict] = {}
     for r in rows:
         e = found.setdefault(r["entitlement"], {
-            **{k: v for k, v in r.items() if k not in ("category", "categoryLabel", "legalBasisIds", "sources")},
+            **{k: v for k, v in r.items()
+               if k not in ("category", "categoryLabel", "via", "viaLabel", "legalBasisIds", "sources")},
             "legalBases": sorted(b for b in (r.get("legalBasisIds") or "").split("; ") if b),
             "beneficiaries": [], "sources": _sources(r)})
         if r["category"] not in [b["category"] for b in e["beneficiaries"]]:
-            e["beneficiaries"].append({"category": r["category"], "categoryLabel": r["categoryLabel"]})
+            e["beneficiaries"].append({"category": r["category"], "categoryLabel": r["categoryLabel"],
+                                       "via": r.get("via"), "viaLabel": r.get("viaLabel")})
     rank = {iri: i for i, iri in enumerate(order)}
-    items = sorted(found.values(), key=lambda e: (min(rank.get(b["category"], len(order)) for b in e["beneficiaries"]),
-                                                   e["entitlementTypeLabel"] or "", e["entitlementLabel"] or ""))
+    for e in found.values():  # in the order given
+        e["beneficiaries"].sort(key=lambda b: rank.get(b["category"], len(order)))
+    # by the first given category it applies to, named for it before reached through a broader one
+    items = sorted(found.values(), key=lambda e: (min((rank.get(b["category"], len(order)), b["via"] is not None)
+                                                      for b in e["beneficiaries"]),
+                                                  e["entitlementTypeLabel"] or "", e["entitlementLabel"] or ""))
+
+    def named(e: dict) -> list[dict]:
+        return [{"category": b["category"], "categoryLabel": b["categoryLabel"]}
+                for b in e["beneficiaries"] if b["via"] is None]
     overlaps = [{"entitlement": e["entitlement"], "entitlementLabel": e["entitlementLabel"],
-                 "categories": e["beneficiaries"]} for e in items if len(e["beneficiaries"]) > 1]
+                 "categories": named(e)} for e in items if len(named(e)) > 1]
     kinds: dict[str, dict] = {}
     for e in items:
+        if not named(e):
+            continue
         k = kinds.setdefault(e["entitlementType"], {"entitlementType": e["entitlementType"],
                                                     "entitlementTypeLabel": e["entitlementTypeLabel"],
                                                     "categories": [], "entitlements": []})
         k["entitlements"].append({"entitlement": e["entitlement"], "entitlementLabel": e["entitlementLabel"]})
-        for b in e["beneficiaries"]:
+        for b in named(e):
             if b["category"] not in [c["category"] for c in k["categories"]]:
                 k["categories"].append(b)
     overlaps += [k for k in kinds.values() if len(k["categories"]) > 1]

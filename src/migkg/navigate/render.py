@@ -61,7 +61,8 @@ def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
                  _yes_no(e.get("onEqualTerms"), w["equal-terms"], w["not-equal-terms"]), e.get("stateLabel"),
                  f"{w['provider']}: {e['providerLabel']}" if e.get("providerLabel") else None,
                  f"{w['basis']}: {'; '.join(e['legalBases'])}" if e.get("legalBases") else w["no-basis"]]
-        cats = ", ".join(b["categoryLabel"] for b in e["beneficiaries"])
+        cats = ", ".join(b["categoryLabel"] + (f" ({w['via']} {b['viaLabel'] or b['via']})" if b.get("via") else "")
+                         for b in e["beneficiaries"])
         add("item", f"{e['entitlementLabel']} — {'; '.join(f for f in facts if f)} — {w['for']}: {cats}",
             e["sources"])
     if not result["statuses"].get("entitlements"):
