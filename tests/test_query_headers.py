@@ -38,6 +38,7 @@ def test_header_is_yaml_with_the_required_keys(path):
         "description: missing or not text"
     assert isinstance(header.get("tags"), list) and header["tags"], "tags: missing or not a list"
     assert all(isinstance(t, str) for t in header["tags"])
+    check_columns(header.get("columns"), body)
     if "params" not in header:
         return
     params = header["params"]
@@ -51,6 +52,31 @@ def test_header_is_yaml_with_the_required_keys(path):
         assert param.get("default") is None or isinstance(param["default"], str), param
         assert re.search(rf"[?$]{re.escape(param['name'])}\b", body), \
             f"parameter {param['name']} is declared but ?{param['name']} is not used in the query"
+
+
+def projected(body: str) -> set[str]:
+    """The variables of the outer SELECT clause."""
+    clause = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", body, re.S | re.I)
+    assert clause, "no SELECT clause"
+    return set(re.findall(r"[?$](\w+)", clause.group(1)))
+
+
+def check_columns(columns, body: str) -> None:
+    """`columns:` maps projected variables to their titles in English and Spanish, short and plain."""
+    assert isinstance(columns, dict) and columns, "columns: missing (titles of the columns, en and es)"
+    variables = projected(body)
+    for var, titles in columns.items():
+        assert var in variables, f"columns: {var} is not a variable the query's SELECT projects"
+        assert isinstance(titles, dict) and set(titles) >= {"en", "es"}, f"columns: {var} needs en and es titles"
+        for lang, title in titles.items():
+            assert isinstance(title, str) and title.strip() and len(title) <= 40, (var, lang, title)
+
+
+def test_column_titles_by_language():
+    query = find("overlapping-categories")
+    assert query.column_titles("en")["categoryALabel"] == "Category A"
+    assert query.column_titles("es")["categoryALabel"] == "Categoría A"
+    assert query.column_titles("fr")["categoryALabel"] == "Category A"  # English when a language is missing
 
 
 def test_a_header_that_is_not_yaml_is_a_one_line_query_error(tmp_path):

@@ -116,7 +116,7 @@ def test_turbo_engine_equals_pyshacl_engine_on_a_register(register):
 
 def test_turbo_is_the_default_engine_and_pyshacl_stays_selectable():
     assert v.DEFAULT_ENGINE == "turbo" and set(v.ENGINES) == {"turbo", "pyshacl"}
-    from migkg.cli import validate_command
+    from migkg.cli.validate import validate_command
 
     engine = next(p for p in validate_command.params if p.name == "engine")
     assert engine.default == v.DEFAULT_ENGINE and set(engine.type.choices) == set(v.ENGINES)

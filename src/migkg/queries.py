@@ -9,6 +9,8 @@ removed from each such line and the lines, joined, are one YAML mapping::
     #+   (``>-``) or quotes, as in any YAML (competency question N)
     #+ tags:
     #+   - overlaps
+    #+ columns:
+    #+   categoryLabel: {en: Category, es: Categoría}
     #+ params:
     #+   - name: lang
     #+     type: language
@@ -87,6 +89,46 @@ class SavedQuery:
     tags: tuple[str, ...]
     params: tuple[Param, ...]
     text: str = field(repr=False)
+    columns: dict = field(default_factory=dict, repr=False, compare=False)  # var -> {lang: title}
+
+    @property
+    def theme(self) -> str:
+        """The folder under queries/ the query is in (its theme), or "" for a query elsewhere."""
+        try:
+            return self.path.resolve().parent.relative_to(resources.part("queries").resolve()).as_posix()
+        except ValueError:
+            return ""
+
+    def variables(self) -> list[str]:
+        """The variables the outer SELECT projects, in order (without running the query); [] for
+        SELECT * and for other query forms."""
+        body = "\n".join(line.split("#", 1)[0] if "<" not in line else line
+                         for line in self.text.splitlines() if not line.lstrip().startswith("#"))
+        clause = re.search(r"\bSELECT\b(.*?)(?:\bWHERE\b|(?<![?$\w])FROM\b|\{)", body, re.S | re.I)
+        if not clause:
+            return []
+        out, depth, text = [], 0, clause.group(1)
+        for match in re.finditer(r"\(|\)|\bAS\s+[?$](\w+)|[?$](\w+)", text, re.I):
+            token = match.group(0)
+            if token == "(":
+                depth += 1
+            elif token == ")":
+                depth -= 1
+            elif match.group(1) and depth == 1:
+                out.append(match.group(1))
+            elif match.group(2) and depth == 0:
+                out.append(match.group(2))
+        return list(dict.fromkeys(out))
+
+    def column_titles(self, lang: str = "en") -> dict[str, str]:
+        """Titles of the columns for people, by variable name, in `lang` (else English; a
+        column without a title keeps its variable name). CSV and JSON keep the variable names."""
+        out = {}
+        for var, titles in self.columns.items():
+            title = titles.get(lang) or titles.get("en")
+            if title:
+                out[var] = title
+        return out
 
     def as_dict(self) -> dict:
         return {
@@ -187,7 +229,18 @@ def load_query(path: Path, name: str | None = None) -> SavedQuery:
         tags=tuple(str(t) for t in header.get("tags") or []),
         params=tuple(params),
         text=text,
+        columns=_columns(path, header.get("columns")),
     )
+
+
+def _columns(path: Path, raw) -> dict[str, dict[str, str]]:
+    """The ``columns:`` header key: ``{var: {en: Title, es: Título}}``."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise QueryError(f"{path}: #+ columns must map each variable to its titles ({{en: ..., es: ...}})")
+    return {str(var): {str(lang): str(title) for lang, title in titles.items() if title is not None}
+            for var, titles in raw.items()}
 
 
 def catalogue() -> list[SavedQuery]:

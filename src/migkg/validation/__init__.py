@@ -2,7 +2,7 @@
 engines behind it.
 
     validate(files, fmt, engine=DEFAULT_ENGINE) -> ValidationOutcome
-    as_text(outcome) -> str
+    as_text(outcome, lang="en") -> str   (lang "es": the Spanish messages and words)
 
 `files` are validated together with the ontology scaffold and the project's reference data, and
 only problems whose focus nodes come from the files are reported (no files: the project's own
@@ -70,9 +70,9 @@ def validate(files: list[Path] | None = None, fmt: str | None = None,
     own = files is None
     paths = resources.data_files() if own else [Path(f) for f in files]
     run = engine_module(engine).run(paths, fmt, own)
-    from migkg.validation.reference import default_prefixes
+    from migkg.validation.reference import default_prefixes, message_templates
 
-    return build_outcome(run, default_prefixes())
+    return build_outcome(run, default_prefixes(), message_templates())
 
 
 def __getattr__(name: str):

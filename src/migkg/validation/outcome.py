@@ -4,7 +4,8 @@ their file, line and names as the files write them.
 Every engine hands `build_outcome` one `EngineRun`: its inputs (per file: path, prefixes,
 subjects, ill-typed literals, size), its SHACL results (dicts of RESULT_KEYS -> term, the terms
 rdflib's or pyoxigraph's), a function that builds the report graph, and the prefixes that name
-constraint components. Naming, line finding and the ill-typed literal check are done here, once,
+constraint components. Naming, line finding, the messages in each language and the ill-typed
+literal check are done here, once,
 for both engines, without rdflib (importing it costs ~0.1 s): prefixed names follow what rdflib's
 namespace manager gave before (`prefix_map`, `short`), and a literal's datatype check asks rdflib
 only for lexical forms the quick check below does not settle (`is_ill_typed`)."""
@@ -35,9 +36,18 @@ class EngineFailure(MigkgError):
 
 FIELDS = ("file", "line", "focus", "path", "value", "message", "severity", "component")
 
+# Languages of the messages and of as_text's own words; a message missing in one falls back to English.
+LANGUAGES = ("en", "es")
+DEFAULT_LANG = "en"
+NO_MESSAGE = {"en": "constraint not met", "es": "no se cumple una restricción"}
+
 
 @dataclass(frozen=True)
 class Problem:
+    """One validation result. `message` is the English text (what programs read); `messages` are
+    the texts the shapes give, one per language (English included), as sorted (language, text)
+    pairs (a tuple, so a Problem stays hashable and comparable): `message_in(lang)` picks one."""
+
     file: str
     line: int | None
     focus: str
@@ -46,9 +56,81 @@ class Problem:
     message: str
     severity: str
     component: str
+    messages: tuple[tuple[str, str], ...] = ()
+
+    def message_in(self, lang: str = DEFAULT_LANG) -> str:
+        """The message in `lang` (a language tag, e.g. "es"; "es-PE" matches "es" and the other way
+        round), else in English, else `message`."""
+        return pick_message(dict(self.messages), lang) or self.message
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in FIELDS}
+        """The JSON form: FIELDS ("message" in English, as before) and "messages": language -> text
+        ("en" always; the other languages the shapes give)."""
+        return {**{k: getattr(self, k) for k in FIELDS}, "messages": {"en": self.message, **dict(self.messages)}}
+
+
+def pick_message(messages: dict[str, str], lang: str) -> str | None:
+    """The text for `lang` in a language -> text dict: that language, or one sharing its primary
+    subtag, else English; None when neither is there."""
+    lang = (lang or DEFAULT_LANG).lower()
+    for wanted in (lang, DEFAULT_LANG) if lang != DEFAULT_LANG else (DEFAULT_LANG,):
+        if wanted in messages:
+            return messages[wanted]
+        primary = wanted.split("-", 1)[0]
+        for tag in sorted(messages):
+            if tag.split("-", 1)[0] == primary:
+                return messages[tag]
+    return None
+
+
+_PLACEHOLDER = re.compile(r"\{[$?][A-Za-z_][A-Za-z0-9_]*\}")
+
+
+class TemplateLanguages:
+    """The language of an untagged message, from the shapes' (language, sh:message) templates.
+    Why: pySHACL and pyshacl-turbo both drop the language tag of a SHACL-SPARQL constraint's
+    message when they fill in its {?var} placeholders, so each language's text comes back untagged;
+    the filled-in text matches exactly one template."""
+
+    def __init__(self, templates: Iterable[tuple[str, str]] = ()):
+        self._templates = list(templates)
+        self._exact: dict[str, str] | None = None
+        self._patterns: list[tuple[re.Pattern, str]] = []
+
+    def __call__(self, text: str) -> str:
+        """The template's language ("" when no template, or several languages, match)."""
+        if self._exact is None:
+            self._exact = {}
+            for lang, template in self._templates:
+                if _PLACEHOLDER.search(template):
+                    pieces = _PLACEHOLDER.split(template)
+                    regex = "(.*?)".join(re.escape(piece) for piece in pieces)
+                    self._patterns.append((re.compile(regex, re.DOTALL), lang))
+                else:
+                    self._exact[template] = lang if self._exact.get(template, lang) == lang else ""
+        if text in self._exact:
+            return self._exact[text]
+        langs = {lang for pattern, lang in self._patterns if pattern.fullmatch(text)}
+        return langs.pop() if len(langs) == 1 else ""
+
+
+def messages_by_language(literals, language_of: Callable[[str], str] | None = None) -> dict[str, str]:
+    """language -> text of a result's sh:resultMessage literals (rdflib or pyoxigraph terms).
+    Tags are lower-cased; an untagged message takes the language `language_of` finds for it (the
+    shapes' templates, TemplateLanguages), else counts as English when no @en one is given; of two
+    in one language the first in sorted order is kept, so both engines agree."""
+    def language(term) -> str:
+        tag = (terms.parts(term)[2] or "").lower()
+        return tag or (language_of(terms.text(term)) if language_of is not None else "")
+
+    tagged = sorted((language(term), terms.text(term)) for term in literals if term is not None and terms.text(term))
+    found: dict[str, str] = {}
+    for tag, text in tagged:
+        found.setdefault(tag, text)
+    untagged = found.pop("", None)
+    if untagged is not None:
+        found.setdefault(DEFAULT_LANG, untagged)
+    return found
 
 
 @dataclass
@@ -91,11 +173,15 @@ class EngineRun:
 # --- reading a report graph (rdflib) -----------------------------------------------------------
 
 def results_from_report(report):
-    """The results of an rdflib report graph, as dicts of RESULT_KEYS values -> term."""
+    """The results of an rdflib report graph, as dicts of RESULT_KEYS values -> term, and
+    "messages": every sh:resultMessage of the result (one per language the shape gives)."""
     from rdflib import RDF, URIRef
 
+    result_message = URIRef(SH + "resultMessage")
     for result in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
-        yield {key: report.value(result, URIRef(predicate)) for predicate, key in RESULT_KEYS.items()}
+        found = {key: report.value(result, URIRef(predicate)) for predicate, key in RESULT_KEYS.items()}
+        found["messages"] = list(report.objects(result, result_message))
+        yield found
 
 
 def result_tuples(report) -> set[tuple]:
@@ -291,7 +377,11 @@ def ill_typed_problems(path: Path, triples, prefixes: dict[str, str], find_line)
             file=str(path), line=find_line(s), focus=short(s, prefixes), path=short(p, prefixes), value=lexical,
             message=f"'{lexical}' is not a valid {short_iri(datatype, prefixes)}; write it as the datatype requires "
                     f"(e.g. 2017-12-28 for xsd:date)",
-            severity="Violation", component="sh:DatatypeConstraintComponent"))
+            severity="Violation", component="sh:DatatypeConstraintComponent",
+            messages=(("en", f"'{lexical}' is not a valid {short_iri(datatype, prefixes)}; write it as the datatype "
+                             f"requires (e.g. 2017-12-28 for xsd:date)"),
+                      ("es", f"'{lexical}' no es un valor válido de {short_iri(datatype, prefixes)}; escríbalo como lo "
+                             f"exige el tipo de dato (p. ej., 2017-12-28 para xsd:date)"),)))
     return problems
 
 
@@ -303,11 +393,15 @@ def short_iri(iri: str, prefixes: dict[str, str]) -> str:
 
 # --- the outcome -----------------------------------------------------------------------------
 
-def build_outcome(run: EngineRun, default_prefixes: Iterable[tuple[str, str]]) -> ValidationOutcome:
+def build_outcome(run: EngineRun, default_prefixes: Iterable[tuple[str, str]],
+                  message_templates: Iterable[tuple[str, str]] = ()) -> ValidationOutcome:
     """The problems of the inputs' own resources (a result belongs to the first file that has its
     focus node as a subject), each named with that file's prefixes over `default_prefixes` (those
-    rdflib binds in every graph), and the inputs' ill-typed literals; sorted by the full key."""
+    rdflib binds in every graph), and the inputs' ill-typed literals; sorted by the full key.
+    `message_templates` ((language, sh:message text) of the shapes) give the language of messages
+    the engines return untagged (see TemplateLanguages)."""
     defaults = list(default_prefixes)
+    language_of = TemplateLanguages(message_templates)
     names, finders = {}, {}
     for item in run.inputs:
         names[item.path] = prefix_map(defaults, ((prefix, ns) for ns, prefix in item.prefixes.items()))
@@ -321,12 +415,15 @@ def build_outcome(run: EngineRun, default_prefixes: Iterable[tuple[str, str]]) -
             continue
         prefixes = names[item.path]
         severity = r["severity"]
+        texts = messages_by_language(r.get("messages") or [r["message"]], language_of) or dict(NO_MESSAGE)
+        english = texts.get(DEFAULT_LANG) or next(iter(texts.values()))
         outcome.problems.append(Problem(
             file=str(item.path), line=finders[item.path](focus), focus=short(focus, prefixes),
             path=short(r["path"], prefixes), value=short(r["value"], prefixes),
-            message=terms.text(r["message"]) or "constraint not met",
+            message=english,
             severity=terms.text(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-            component=short(r["component"], run.component_prefixes) or ""))
+            component=short(r["component"], run.component_prefixes) or "",
+            messages=tuple(sorted(texts.items()))))
     for item in run.inputs:
         outcome.problems += ill_typed_problems(item.path, item.ill_typed_triples, names[item.path], finders[item.path])
     # The full key: two results can share file, line, focus, path and message (one value failing
@@ -336,9 +433,25 @@ def build_outcome(run: EngineRun, default_prefixes: Iterable[tuple[str, str]]) -
     return outcome
 
 
-def as_text(outcome: ValidationOutcome) -> str:
+# as_text's own words, per language.
+_WORDS = {
+    "en": {"conforms": "conforms: {triples} triples checked, no problems",
+           "summary": "{violations} violations, {warnings} warnings in {triples} triples",
+           "Violation": "Violation", "Warning": "Warning", "Info": "Info"},
+    "es": {"conforms": "conforme: {triples} tripletas revisadas, ningún problema",
+           "summary": "{violations} errores, {warnings} advertencias en {triples} tripletas",
+           "Violation": "Error", "Warning": "Advertencia", "Info": "Información"},
+}
+
+
+def as_text(outcome: ValidationOutcome, lang: str = DEFAULT_LANG) -> str:
+    """The problems grouped by file and focus node, each with its severity, message and path = value,
+    and a summary line. `lang` ("en" or "es"; a tag such as "es-PE" counts as "es") chooses the
+    language of the messages (English where a message lacks it) and of the fixed words."""
+    primary = (lang or DEFAULT_LANG).lower().split("-", 1)[0]
+    words = _WORDS.get(primary, _WORDS[DEFAULT_LANG])
     if not outcome.problems:
-        return f"conforms: {outcome.triples} triples checked, no problems"
+        return words["conforms"].format(triples=outcome.triples)
     lines = []
     grouped = defaultdict(lambda: defaultdict(list))
     for p in outcome.problems:
@@ -350,7 +463,10 @@ def as_text(outcome: ValidationOutcome) -> str:
             lines.append(f"  {focus}  ({where})")
             for p in problems:
                 detail = f"{p.path}" + (f" = {p.value}" if p.value else "") if p.path else ""
-                lines.append(f"    {p.severity}: {p.message}" + (f"  [{detail}]" if detail else ""))
+                message = p.message if primary == DEFAULT_LANG else p.message_in(lang)
+                severity = words.get(p.severity, p.severity)
+                lines.append(f"    {severity}: {message}" + (f"  [{detail}]" if detail else ""))
     violations = sum(p.severity == "Violation" for p in outcome.problems)
-    lines.append(f"{violations} violations, {len(outcome.problems) - violations} warnings in {outcome.triples} triples")
+    lines.append(words["summary"].format(violations=violations, warnings=len(outcome.problems) - violations,
+                                         triples=outcome.triples))
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from migkg import resources
 from migkg.core import cache
-from migkg.core.namespaces import MKG, RDF, RDFS
+from migkg.core.namespaces import MKG, RDF, RDFS, SH
 
 
 def shapes_files() -> list[Path]:
@@ -146,3 +146,18 @@ def default_prefixes() -> list[tuple[str, str]]:
         return json.dumps([(prefix, str(ns)) for prefix, ns in Graph().namespaces()]).encode("utf-8")
 
     return [tuple(pair) for pair in json.loads(cache.cached("rdflib-default-prefixes", key, root, build))]
+
+
+@functools.lru_cache(maxsize=1)
+def message_templates() -> tuple[tuple[str, str], ...]:
+    """(language, text) of every sh:message of the shapes, read with pyoxigraph (no rdflib): both
+    engines drop the language tag of a SHACL-SPARQL constraint's message when they fill in its
+    {?var} placeholders, and migkg.validation.outcome tells the languages apart by these templates."""
+    import pyoxigraph as ox
+
+    found = set()
+    for path in shapes_files():
+        for t in _parse(path):
+            if t.predicate.value == SH + "message" and isinstance(t.object, ox.Literal):
+                found.add(((t.object.language or "").lower(), t.object.value))
+    return tuple(sorted(found))
