@@ -88,8 +88,11 @@ def report_command(output_dir: Path) -> None:
       migkg report
       migkg report -o /tmp/report && xdg-open /tmp/report/index.html
     """
+    import time
+
     from migkg.report import ReportError, build_report
 
+    started = time.monotonic()
     try:
         result = build_report(output_dir, consoles()[0])
     except MigkgError:
@@ -108,7 +111,8 @@ def report_command(output_dir: Path) -> None:
     console.print(
         f"{result.overlaps} overlaps and {result.gaps} documented gaps found; "
         f"{result.empty_cells} of {result.cells} cells of the mandate matrix empty", highlight=False, soft_wrap=True)
-    console.print(f"{len(result.files)} files, {result.bytes} bytes; report written to:", highlight=False,
+    console.print(f"{len(result.files)} files, {result.bytes} bytes; report written in "
+                  f"{time.monotonic() - started:.1f} s to:", highlight=False,
                   soft_wrap=True)
     # The page in the chosen language (`migkg --lang es`: index.es.html), the other beside it.
     from migkg.cli import language
