@@ -296,7 +296,8 @@ def run_remote(endpoint: str, query: str, bindings: dict | None = None,
 
 # --- W3C SPARQL 1.1 Query Results JSON ---------------------------------------------------
 
-def _term_json(term) -> dict:
+def term_json(term) -> dict:
+    """One term of the SPARQL 1.1 Query Results JSON format (either library's term)."""
     kind, value, language, datatype = terms.parts(term)
     out = {"type": kind, "value": value}
     if language:
@@ -342,7 +343,7 @@ def to_json(table: ResultTable) -> str:
     if _is_ask(table):
         answer = terms.text(table.rows[0][0]) in ("true", "1")
         return json.dumps({"head": {}, "boolean": answer}, ensure_ascii=False)
-    bindings = [{v: _term_json(t) for v, t in zip(table.variables, row, strict=True) if t is not None}
+    bindings = [{v: term_json(t) for v, t in zip(table.variables, row, strict=True) if t is not None}
                 for row in table.rows]
     return json.dumps({"head": {"vars": table.variables}, "results": {"bindings": bindings}},
                       ensure_ascii=False, indent=1)

@@ -10,6 +10,7 @@ import json
 from xml.sax.saxutils import escape, quoteattr
 
 from migkg.core import terms
+from migkg.sparql import term_json
 
 
 def _xml_term(term) -> str:
@@ -38,16 +39,6 @@ def _xml(variables: list[str], rows: list[list]) -> str:
     return "\n".join(out)
 
 
-def _json_term(term) -> dict:
-    kind, value, language, datatype = terms.parts(term)
-    out = {"type": kind, "value": value}
-    if language:
-        out["xml:lang"] = language
-    elif datatype:
-        out["datatype"] = datatype
-    return out
-
-
 def write_json(variables: list[str], rows: list[list]) -> bytes:
     """SPARQL 1.1 Query Results JSON (the same document as ``migkg.sparql.to_json``, compact):
     each distinct term converted once, as answers repeat labels and categories many times."""
@@ -56,7 +47,7 @@ def write_json(variables: list[str], rows: list[list]) -> bytes:
     def cell(term) -> dict:
         found = seen.get(term)
         if found is None:
-            found = seen[term] = _json_term(term)
+            found = seen[term] = term_json(term)
         return found
 
     bindings = [{v: cell(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
