@@ -1,6 +1,7 @@
 """`migkg serve` in Debian's Chromium (playwright, no browser download): the home page, a
-search, links followed, and the query page with YASGUI running a query on /sparql. No request
-may leave 127.0.0.1 and no console error may appear."""
+search, links followed, and the query page with YASGUI: the default query's PREFIX lines, the graph's
+prefixes completed after PREFIX, a saved query run on /sparql and its table linking the graph's
+IRIs to this server's pages. No request may leave 127.0.0.1 and no console error may appear."""
 
 from __future__ import annotations
 
@@ -48,13 +49,32 @@ def test_browser_home_search_follow_links_and_query(tmp_path):
             page.goto(base + "/query", wait_until="load")
             page.wait_for_selector(".yasqe .CodeMirror", timeout=15000)
             assert page.locator("#plain").is_hidden()
+            # the default query starts with the graph's prefixes
+            yasqe = "window.migkgYasgui.getTab().getYasqe()"
+            assert "PREFIX pe: <https://w3id.org/migkg/id/pe/>" in page.evaluate(f"{yasqe}.getValue()")
+            # the graph's prefixes completed after PREFIX, from the page (no prefix.cc)
+            page.evaluate(f"{yasqe}.setValue('')")
+            page.click(".yasqe .CodeMirror-code")
+            page.keyboard.type("PREFIX mk", delay=30)
+            page.wait_for_selector(".CodeMirror-hints .CodeMirror-hint", timeout=10000)
+            hints = page.locator(".CodeMirror-hints .CodeMirror-hint").all_inner_texts()
+            assert "mkg: <https://w3id.org/migkg/ontology#>" in hints, hints
+            page.keyboard.press("Enter")
+            assert page.evaluate(f"{yasqe}.getValue()").startswith("PREFIX mkg: <https://w3id.org/migkg/ontology#>")
+            # a saved query run; the table links the graph's IRIs to this server's pages
             page.select_option("#example-select", "mandates")
             page.click(".yasqe_queryButton")
             page.wait_for_selector(".yasr table tbody tr", timeout=20000)
             assert page.locator(".yasr table tbody tr").count() > 5
+            page.wait_for_selector(".yasr table tbody a[href^='/id/']", timeout=5000)
+            assert page.locator(".yasr table tbody a[href^='/ontology/']").count() > 0
+            assert page.locator(".yasr a[href^='https://w3id.org/migkg/']").count() == 0
             page.screenshot(path=str(tmp_path / "query.png"))
             if os.environ.get("MIGKG_SCREENSHOTS"):
                 page.screenshot(path=os.path.join(os.environ["MIGKG_SCREENSHOTS"], "serve-query.png"))
+            href = page.locator(".yasr table tbody a[href^='/id/']").first.get_attribute("href")
+            assert page.goto(base + href, wait_until="load").ok
+            assert page.locator("h1").inner_text()
         finally:
             browser.close()
     assert not errors, errors

@@ -38,6 +38,11 @@ TEXTS = {
 }
 
 
+# the query page's default query starts with the prefixes most queries of the graph use
+DEFAULT_PREFIX_LINES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in
+                               ("mkg", "pe", "int", "cat", "place", "src", "rdfs", "skos", "dcterms")) + "\n"
+
+
 @functools.cache
 def templates() -> Environment:
     from pathlib import Path
@@ -137,12 +142,16 @@ async def query_page(request: Request) -> Response:
                 table = _table(json.loads(result.body), request.app.state.ctx.view, lang)
         except HTTPProblem as exc:
             error = f"{exc.status} {exc.message}"
-    default = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20"
+    default = DEFAULT_PREFIX_LINES + "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20"
     # the queries' texts for YASGUI's examples list, safe inside <script> (no "<" at all)
     examples_json = json.dumps({name: example_text(q) for name, q in examples.items()}).replace("<", "\\u003c")
+    # for query.js: the graph's prefixes (YASQE's completion, YASR's short names; no prefix.cc) and
+    # which IRIs have a page on this server (YASR's links rewritten to them)
+    yasgui_json = json.dumps({"prefixes": PREFIXES, "local": {ID: "/id/", MKG: "/ontology/"},
+                              "ontology": [ONTOLOGY, "/ontology"]}).replace("<", "\\u003c")
     ran = request.query_params.get("query") is not None
     return render(request, "query.html.j2", lang, text=text or default, examples=examples, table=table,
-                  examples_json=examples_json, ran=ran,
+                  examples_json=examples_json, yasgui_json=yasgui_json, ran=ran,
                   graph_text=graph_text, error=error, truncated=truncated,
                   status=400 if error and error.startswith("4") else 200)
 
