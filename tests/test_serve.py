@@ -457,3 +457,13 @@ def test_report_is_served(client):
     assert client.get("/report/ontology/").status_code == 200
     assert client.get("/report").status_code in (200, 301)
     one_line(client.get("/report/no-such-file.html"), 404)
+
+
+def test_migkg_query_endpoint_against_the_server(server, migkg_cli):
+    """Regression: `migkg query --endpoint http://127.0.0.1:PORT/sparql` failed ("unknown parameter
+    'format'": SPARQLWrapper adds format=json). Result-format hints are accepted and ignored."""
+    base, _ = server
+    local = migkg_cli("query", "documented-gaps", "--format", "csv")
+    remote = migkg_cli("query", "documented-gaps", "--format", "csv", "--endpoint", f"{base}/sparql")
+    assert remote.returncode == 0, remote.stderr
+    assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())

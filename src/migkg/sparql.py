@@ -357,3 +357,47 @@ def to_delimited(table: ResultTable, delimiter: str) -> str:
         writer.writerow([terms.text(t).replace("\t", " ").replace("\n", " ") if delimiter == "\t" else terms.text(t)
                          for t in row])
     return buffer.getvalue()
+
+
+# --- paging (`migkg query --limit --offset`) ---------------------------------------------
+#
+# A page is rows[offset:offset + limit] of the answer the engine gives, taken with
+# itertools.islice over its results, never by editing the query text. Wrapping the query as a
+# subquery (`SELECT ?vars WHERE { { query } } LIMIT n OFFSET m`) would need the prologue
+# (PREFIX, BASE) split off, would clash with a query's own LIMIT or trailing VALUES, and SPARQL
+# does not promise that a subquery's ORDER BY survives the outer SELECT. Slicing keeps a query's
+# ORDER BY and gives on every engine exactly the rows of the full run at those positions;
+# pyoxigraph's QuerySolutions is lazy, so rows after the page are not read (nor, without ORDER
+# BY or GROUP BY, computed). rdflib and remote endpoints give their answer whole, then the same
+# slice is taken of it.
+
+def page(table: ResultTable, offset: int = 0, limit: int | None = None) -> ResultTable:
+    """The rows of ``table`` from ``offset``, at most ``limit`` of them (all with None)."""
+    import itertools
+
+    if offset == 0 and limit is None:
+        return table
+    stop = None if limit is None else offset + limit
+    return ResultTable(table.variables, list(itertools.islice(table.rows, offset, stop)))
+
+
+def run_oxigraph_page(store: ox.Store, query: str, bindings: dict | None = None, allow_network: bool = False,
+                      offset: int = 0, limit: int | None = None) -> ResultTable:
+    """``run_oxigraph(..., as_rdflib=False)`` for one page of the answer, read lazily."""
+    import itertools
+
+    check_local(query, allow_network)
+    try:
+        result = store.query(with_values_block(query, bindings or {}), use_default_graph_as_union=True)
+        if isinstance(result, (bool, ox.QueryBoolean)):
+            return page(ResultTable(["ask"], [[_TRUE if bool(result) else _FALSE]]), offset, limit)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryFailed("only SELECT and ASK queries can be run from the catalogue")
+        variables = [v.value for v in result.variables]
+        stop = None if limit is None else offset + limit
+        rows = [[solution[v] for v in variables] for solution in itertools.islice(result, offset, stop)]
+    except QueryFailed:
+        raise
+    except Exception as exc:  # pyoxigraph evaluates lazily: errors can come while iterating
+        raise QueryFailed(f"query failed: {_first_line(exc)}") from None
+    return ResultTable(variables, rows)

@@ -76,7 +76,7 @@ def main(ctx: click.Context, lang: str | None) -> None:
     \b
     Exit codes:
       0    done; the graph or the files conform and are consistent
-      1    does not conform (validate, report, serve --data) or is inconsistent (check, report)
+      1    does not conform (validate, report, --data of serve, query, navigate) or is inconsistent (check, report)
       2    bad input or usage, or a failure (a file that cannot be read, a store that refuses)
       130  interrupted (Ctrl-C); temporary files are removed
     """

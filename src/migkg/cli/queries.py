@@ -8,6 +8,23 @@ import click
 
 from migkg.cli.base import console, main
 from migkg.cli.language import current
+from migkg.cli.userdata import data_options, graph_with
+from migkg.errors import MigkgError
+
+
+class Count(click.IntRange):
+    """A whole number, 0 or more (--limit, --offset); a bad value is one line and exit 2, as
+    every other error of migkg (not click's usage text)."""
+
+    def __init__(self):
+        super().__init__(min=0)
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            name = param.opts[0] if param is not None else "value"
+            raise MigkgError(f"{name}: expected a whole number, 0 or more; got {value!r}") from None
 
 
 def _complete_names(ctx, param, incomplete: str):
@@ -156,8 +173,17 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str | list[str]]:
               help="Local engine: the embedded pyoxigraph store, or rdflib (the reference).")
 @click.option("--allow-network", is_flag=True,
               help="Let a local query fetch from the network (SERVICE, FROM, FROM NAMED); refused otherwise.")
-def query(name, query_file, params, describe_only, fmt, layout, inferred, endpoint, engine, allow_network) -> None:
+@click.option("--limit", type=Count(), default=None, metavar="N",
+              help="At most N rows (after --offset), in the query's own order.")
+@click.option("--offset", type=Count(), default=0, metavar="N", help="Skip the first N rows of the answer.")
+@data_options("query")
+def query(name, query_file, params, describe_only, fmt, layout, inferred, endpoint, engine, allow_network,
+          limit, offset, data, no_validate) -> None:
     """Run a saved query (by NAME) or your own (--file) and print the rows.
+
+    With --data FILE..., the files are read, validated and merged with the graph for this run
+    only, as `migkg serve --data` does (exit 1 when they do not conform, 2 when unreadable).
+    --limit and --offset take one page of the answer, in the query's own order.
 
     At a terminal, --format table shows a table when the columns fit the width and one block per
     row otherwise (--layout to choose); column titles and labels follow `migkg --lang`.
@@ -167,6 +193,8 @@ def query(name, query_file, params, describe_only, fmt, layout, inferred, endpoi
       migkg query overlapping-categories
       migkg --lang es query mandates -p asOf=2016-12-31 --layout records
       migkg query coverage-matrix --format csv > coverage.csv
+      migkg query mandates --limit 20 --offset 40
+      migkg query case-level-overlaps --data my-register.ttl
     """
     from migkg import netguard, sparql
     from migkg.queries import QueryError, find, load_query
@@ -180,6 +208,9 @@ def query(name, query_file, params, describe_only, fmt, layout, inferred, endpoi
         raise QueryError("give either a saved query NAME or --file PATH (see `migkg queries`)")
     if endpoint and inferred:
         raise QueryError("--inferred applies to the local graph; a remote endpoint answers from what it stores")
+    if data and (inferred or endpoint):
+        raise QueryError(f"--data cannot be combined with {'--inferred' if inferred else '--endpoint'}: "
+                         "the files are merged with the local, asserted graph")
     saved = load_query(query_file) if query_file else find(name)
     if describe_only:
         click.echo(describe(saved, current()))
@@ -190,26 +221,26 @@ def query(name, query_file, params, describe_only, fmt, layout, inferred, endpoi
         params = (*params, f"lang={lang}")  # the query's own lang parameter follows --lang unless given
     bindings = saved.ox_bindings(_parse_params(params))
     if endpoint:
-        table = sparql.run_remote(endpoint, saved.text, saved.bindings(_parse_params(params)))
+        table = sparql.page(sparql.run_remote(endpoint, saved.text, saved.bindings(_parse_params(params))),
+                            offset, limit)
     else:
-        from migkg.graphstore import open_default
-
-        gs = open_default()
+        gs = graph_with(data, no_validate)
         if engine == "rdflib":
             graph = gs.rdflib_graph()
             if inferred:
                 from migkg.closure import closure_graph
 
                 graph = closure_graph(gs)
-            table = sparql.run_rdflib(graph, saved.text, saved.bindings(_parse_params(params)),
-                                      allow_network=allow_network)
+            table = sparql.page(sparql.run_rdflib(graph, saved.text, saved.bindings(_parse_params(params)),
+                                                  allow_network=allow_network), offset, limit)
         else:
             store = gs.store
             if inferred:
                 from migkg.closure import closure_store
 
                 store = closure_store(gs)
-            table = sparql.run_oxigraph(store, saved.text, bindings, allow_network=allow_network, as_rdflib=False)
+            table = sparql.run_oxigraph_page(store, saved.text, bindings, allow_network=allow_network,
+                                             offset=offset, limit=limit)
     if fmt == "json":
         click.echo(sparql.to_json(table))
     elif fmt in ("csv", "tsv"):

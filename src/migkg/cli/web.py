@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import click
 
 from migkg.cli.base import console, main
-from migkg.cli.language import current, keyword_for
+from migkg.cli.language import current
+from migkg.cli.userdata import check_data, data_options, graph_with
 
 
 @main.command("serve")
@@ -21,10 +19,7 @@ from migkg.cli.language import current, keyword_for
               help="Rows (or triples) at most in one answer; longer answers are cut, with a header saying so.")
 @click.option("--allow-network", is_flag=True, help="Let queries use SERVICE, FROM, FROM NAMED and LOAD.")
 @click.option("--cors", metavar="ORIGIN", help="Allow this one origin to call the server from a browser (CORS).")
-@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Also serve this RDF file (repeat for several), merged with the graph for this run only; read "
-                   "and validated as `migkg validate` does.")
-@click.option("--no-validate", is_flag=True, help="Serve the --data files without validating them first.")
+@data_options("serve")
 def serve_command(host, port, query_timeout, max_rows, allow_network, cors, data, no_validate) -> None:
     """Serve the graph over HTTP, read-only: pages, SPARQL endpoint, saved-query API, report.
 
@@ -41,18 +36,7 @@ def serve_command(host, port, query_timeout, max_rows, allow_network, cors, data
     """
     from migkg.serve import Settings, run
 
-    if data:
-        from migkg.graphstore import data_ntriples
-
-        for path in data:  # one line with file:line:column for a file that cannot be read
-            data_ntriples(path)
-        if not no_validate:
-            from migkg.validation import as_text, validate
-
-            outcome = validate(list(data))
-            if not outcome.conforms:
-                click.echo(as_text(outcome, **keyword_for(as_text)), err=True)
-                sys.exit(1)
+    check_data(data, no_validate)
     run(Settings(host=host, port=port, query_timeout=query_timeout, max_rows=max_rows,
                  allow_network=allow_network, cors=cors, data=tuple(str(p.resolve()) for p in data)),
         say=lambda line: click.echo(line, err=True))
@@ -66,7 +50,8 @@ def serve_command(host, port, query_timeout, max_rows, allow_network, cors, data
               help="Language of the labels (default: the global --lang, MIGKG_LANG or the locale, else en).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
               help="text: a terminal page; json: one object per part, with IRIs and labels; md: for a case file.")
-def navigate_command(categories, as_of, lang, fmt) -> None:
+@data_options("read")
+def navigate_command(categories, as_of, lang, fmt, data, no_validate) -> None:
     """What the graph knows about a person in CATEGORY... (one or several): mandated institutions
     by function and legal basis, statuses they are eligible for and the entitlements instruments
     give them (also those given to a broader category they fall under, shown "(via migrant)"),
@@ -74,16 +59,21 @@ def navigate_command(categories, as_of, lang, fmt) -> None:
     gaps and MGI findings; every line with its sources. A category is its local name, its IRI,
     or its label in English or Spanish (an unambiguous prefix is enough).
 
+    With --data FILE..., the files are read, validated and merged with the graph for this run
+    only, as `migkg serve --data` does (exit 1 when they do not conform, 2 when unreadable).
+
     \b
     Examples:
       migkg navigate smuggled-migrant asylum-seeker
       migkg navigate "víctima de trata de personas" irregular-migrant --lang es --format md
       migkg navigate refugee --asOf 2016-12-31 --format json
+      migkg navigate asylum-seeker --data my-register.ttl
     """
     from migkg import navigate
     from migkg.navigate import render
 
-    result = navigate.answer(list(categories), lang=lang or current(), as_of=as_of)
+    graph = graph_with(data, no_validate) if data else None
+    result = navigate.answer(list(categories), lang=lang or current(), as_of=as_of, graph=graph)
     if fmt == "json":
         click.echo(navigate.to_json(result))
     elif fmt == "md":

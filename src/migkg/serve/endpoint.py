@@ -25,6 +25,9 @@ SOLUTION_OFFER = {**{media: name for name, media in SOLUTION_TYPES.items()}, "ap
 GRAPH_OFFER = {**{media: name for name, media in GRAPH_TYPES.items()}, "application/x-turtle": "turtle",
                "text/plain": "nt", "application/json": "jsonld"}
 PROTOCOL_PARAMS = {"query", "default-graph-uri", "named-graph-uri"}
+# Result-format hints that common clients add (SPARQLWrapper: format, output, results); the
+# format comes from Accept, so they are accepted and ignored rather than refused.
+CLIENT_HINTS = {"format", "output", "results"}
 READ_ONLY = "updates are refused: this server is read-only"
 # Answers kept by query text and options: the graph does not change while the server runs, so an
 # answer stays right. Only touched from the event loop (no lock needed); bounded in entries and size.
@@ -139,7 +142,7 @@ async def sparql_endpoint(request: Request) -> Response:
                 fields.setdefault(key, request.query_params.getlist(key))
         else:
             raise HTTPProblem(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
-    unknown = sorted(set(fields) - PROTOCOL_PARAMS)
+    unknown = sorted(set(fields) - PROTOCOL_PARAMS - CLIENT_HINTS)
     if unknown:
         raise HTTPProblem(400, f"unknown parameter {unknown[0][:40]!r}; /sparql takes: query, "
                                "default-graph-uri, named-graph-uri")
