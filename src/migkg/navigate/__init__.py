@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from migkg import resources
 from migkg.core import terms
 from migkg.errors import InputError
 
@@ -28,49 +29,15 @@ PARTS: dict[str, list[tuple[str, str]]] = {
                  ("findings", "navigate-mgi-findings")],
 }
 
-WORDS = {
-    "en": {"categories": "1. Categories and mandated institutions", "statuses": "2. Statuses, visas and permits",
-           "coordination": "3. Between the institutions", "problems": "4. What is known to go wrong",
-           "definition": "definition", "basis": "legal basis", "no-basis": "no legal basis given",
-           "state": "state", "no-mandate": "no mandate recorded", "operative": "operative",
-           "not-operative": "not operative", "operative-unknown": "operative: not stated",
-           "residence": "grants residence", "no-residence": "does not grant residence",
-           "eligible": "eligible", "overlap": "eligibility overlaps", "links": "Links",
-           "mechanisms": "Coordination mechanisms", "covers": "covers", "via": "via",
-           "out-of-scope": "leaves out", "none": "none", "uncovered": "Pairs no mechanism covers together",
-           "exclusions": "Exclusions", "situations": "Documented overlap situations", "gaps": "Documented gaps",
-           "findings": "MGI findings", "same": "same combination", "overlapping": "overlapping combination",
-           "applied": "applied", "set-aside": "set aside", "less-protective": "less protective category applied",
-           "response": "state response", "sources": "sources", "notes": "Notes", "as-of": "as of",
-           "members": "members", "consequence": "consequence", "no-mechanism": "no mechanism covers it",
-           "handled": "handled as", "referred": "referred for",
-           "entitlements": "Entitlements (what they give)", "provider": "provided by",
-           "equal-terms": "on equal terms with nationals", "not-equal-terms": "not on equal terms with nationals",
-           "for": "for", "same-entitlement": "the same entitlement", "same-kind": "the same kind of entitlement",
-           "twice": "{a}: given twice, answered once", "narrower": "{a} is narrower than {b}: both answered"},
-    "es": {"categories": "1. Categorías e instituciones con mandato",
-           "statuses": "2. Calidades migratorias, visas y permisos",
-           "coordination": "3. Entre las instituciones", "problems": "4. Lo que se sabe que falla",
-           "definition": "definición", "basis": "base legal", "no-basis": "sin base legal indicada",
-           "state": "estado", "no-mandate": "ningún mandato registrado", "operative": "operativa",
-           "not-operative": "no operativa", "operative-unknown": "operatividad: no indicada",
-           "residence": "otorga residencia", "no-residence": "no otorga residencia",
-           "eligible": "elegibles", "overlap": "elegibilidad superpuesta", "links": "Vínculos",
-           "mechanisms": "Mecanismos de coordinación", "covers": "cubre", "via": "vía",
-           "out-of-scope": "deja fuera", "none": "ninguno", "uncovered": "Pares que ningún mecanismo cubre juntos",
-           "exclusions": "Exclusiones", "situations": "Situaciones de superposición documentadas",
-           "gaps": "Vacíos documentados", "findings": "Hallazgos del IGM", "same": "misma combinación",
-           "overlapping": "combinación superpuesta", "applied": "aplicada", "set-aside": "descartada",
-           "less-protective": "se aplicó la categoría menos protectora", "response": "respuesta del Estado",
-           "sources": "fuentes", "notes": "Notas", "as-of": "a la fecha", "members": "miembros",
-           "consequence": "consecuencia", "no-mechanism": "ningún mecanismo la cubre",
-           "handled": "atendida como", "referred": "derivada por",
-           "entitlements": "Derechos (lo que otorgan)", "provider": "a cargo de",
-           "equal-terms": "en igualdad con los nacionales", "not-equal-terms": "no en igualdad con los nacionales",
-           "for": "para", "same-entitlement": "el mismo derecho", "same-kind": "el mismo tipo de derecho",
-           "twice": "{a}: indicada dos veces, respondida una vez",
-           "narrower": "{a} es más específica que {b}: se responden ambas"},
-}
+def _load_words() -> dict[str, dict[str, str]]:
+    """The navigator's words in each language, from queries/navigate/words.yaml."""
+    import yaml
+
+    path = resources.part("queries") / "navigate" / "words.yaml"
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+WORDS = _load_words()
 
 
 @dataclass
