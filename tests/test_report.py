@@ -23,6 +23,7 @@ import pytest
 from rdflib import Graph
 
 from migkg import resources
+from tests.browser import watch
 
 BIN = Path(sys.executable).parent
 MIGKG = str(BIN / "migkg")
@@ -394,10 +395,7 @@ def test_browser_opens_report_from_disk(report_dir, tmp_path):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+            watch(page, errors, requests)
             page.goto((report_dir / "index.html").resolve().as_uri(), wait_until="load")
             page.wait_for_load_state("networkidle")
             boxes = {}

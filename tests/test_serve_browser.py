@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import watch
 from tests.test_serve import running_server
 
 CHROMIUM = Path(os.environ.get("MIGKG_CHROMIUM", "/usr/bin/chromium"))
@@ -27,11 +28,7 @@ def test_browser_home_search_follow_links_and_query(tmp_path):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
-            page.on("response", lambda r: errors.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
+            watch(page, errors, requests, http_errors=True)
             page.goto(base + "/", wait_until="load")
             assert "Migration governance in Peru" in page.title()
             page.fill("input[name=q]", "relaciones exteriores")
