@@ -70,12 +70,14 @@ def test_every_term_has_english_and_spanish_labels_and_a_definition(ontology_gra
 
 
 def test_definitions_follow_the_genus_differentia_form(ontology_graph):
-    # "A <parent> that ..." (FIBO style): an article, a parent, then 'that'.
+    # "A <parent> that ..." (FIBO style): an article, a parent, then 'that' ("Una <parent> que ..." in Spanish).
     g = ontology_graph
     bad = []
     for term in mkg_terms(g):
         for d in g.objects(term, SKOS.definition):
-            if not re.match(r"^(A|An|The) [^.]*? (that|whose|for|which|under|of|into|in which) ", str(d)):
+            form = (r"^(Un|Una|El|La) [^.]*? (que|cuyo|cuya|para|de) " if getattr(d, "language", None) == "es"
+                    else r"^(A|An|The) [^.]*? (that|whose|for|which|under|of|into|in which) ")
+            if not re.match(form, str(d)):
                 bad.append((str(term), str(d)[:60]))
     assert bad == []
 

@@ -22,6 +22,7 @@ NAMESPACES: dict[str, str] = {
     "qb": "http://purl.org/linked-data/cube#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
+    "oa": "http://www.w3.org/ns/oa#",
 }
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
