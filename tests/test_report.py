@@ -253,17 +253,18 @@ def test_sections_on_the_page_are_the_declared_ones_in_order(report_dir):
     from migkg.report import sections
 
     declared = sections.load()
-    ids = [s.id for s in declared.sections]
+    shown = [s for s in declared.sections if s.spec.get("when") != "data"]  # built without --data
+    ids = [s.id for s in shown]
     assert ids[:3] == ["overlaps", "gaps", "found-gaps"] and ids[-2:] == ["validation", "sources"]
     for name, lang in (("index.html", "en"), ("index.es.html", "es")):
         raw = (report_dir / name).read_text(encoding="utf-8")
         on_page = re.findall(r'<section id="([^"]+)">\n<h2>(\d+)\. ([^<]+)</h2>', raw)
         assert [i for i, _, _ in on_page] == ids
         assert [int(n) for _, n, _ in on_page] == list(range(1, len(ids) + 1))
-        assert [html.unescape(t) for _, _, t in on_page] == [s.spec["title"][lang] for s in declared.sections]
+        assert [html.unescape(t) for _, _, t in on_page] == [s.spec["title"][lang] for s in shown]
     # every declared table is on the page, under its query's id
     raw = (report_dir / "index.html").read_text(encoding="utf-8")
-    for block in declared.blocks():
+    for block in (b for s in shown for b in s.blocks):
         if block.kind == "table":
             assert f'id="t-{block.name}"' in raw, block.name
 
@@ -283,9 +284,10 @@ def test_a_column_the_query_does_not_return_is_a_one_line_error(tmp_path, migkg_
 @pytest.mark.parametrize("old, new, expected", [
     ("value: list(handledBy)}", "value: lists(handledBy)}", "unknown function lists()"),
     ("- table: excluded-institutions", "- table: no-such-query", "no saved query 'no-such-query'"),
-    ("sort: {column: 5}", "sort: {column: 50}", "sort is {column: N} with N from 1 to 7"),
+    ("sort: {column: 5}", "sort: {column: 50}", "sort is {column: N} with N from 1 to 8"),
     ("- special: gap-cards", "- special: gap-grid", "special gap-grid: no such special (known: "),
-    ("empty: {en: no overlap", "nothing: {en: no overlap", "overlap-matrix: the picture needs the word 'empty'"),
+    ("empty: {en: no overlap documented", "nothing: {en: no overlap documented",
+     "overlap-matrix: the picture needs the word 'empty'"),
 ])
 def test_other_broken_declarations_are_one_line_errors(tmp_path, migkg_cli, old, new, expected):
     wrong = broken_declarations(tmp_path, old, new)

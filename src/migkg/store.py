@@ -197,14 +197,19 @@ def strict_syntax_check(path: Path, text: str, fmt: str, base: str | None) -> No
             if count > max_triples:
                 raise over_limit(path, "triples", f"more than {max_triples} triples")
     except SyntaxError as exc:
-        message = str(exc)
-        match = _OX_MESSAGE.match(message)
-        why = match.group(1) if match else message.splitlines()[0]
-        if "No scheme found in an absolute IRI" in why or "no base IRI" in why.lower():
-            why = f"relative IRI and no base IRI; give --base IRI (or write @base / BASE in the file) ({why})"
-        else:
-            why = f"syntax error: {why}"
-        raise InputError(str(path), why, getattr(exc, "lineno", None), getattr(exc, "offset", None)) from None
+        raise syntax_error(path, exc) from None
+
+
+def syntax_error(path: Path, exc: SyntaxError) -> InputError:
+    """pyoxigraph's SyntaxError as one line with file, line and column."""
+    message = str(exc)
+    match = _OX_MESSAGE.match(message)
+    why = match.group(1) if match else message.splitlines()[0]
+    if "No scheme found in an absolute IRI" in why or "no base IRI" in why.lower():
+        why = f"relative IRI and no base IRI; give --base IRI (or write @base / BASE in the file) ({why})"
+    else:
+        why = f"syntax error: {why}"
+    return InputError(str(path), why, getattr(exc, "lineno", None), getattr(exc, "offset", None))
 
 
 _TURTLE_TOKENS = re.compile(

@@ -10,6 +10,7 @@ import click
 
 from migkg.cli.base import console, consoles, err_console, main
 from migkg.cli.progress import stages
+from migkg.cli.userdata import check_data, data_options
 from migkg.errors import MigkgError
 
 
@@ -76,9 +77,15 @@ def check_command(output_dir: Path) -> None:
 @main.command("report")
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=Path("report"),
               show_default=True, help="Folder to write the report into (replaced as a whole; not committed).")
-def report_command(output_dir: Path) -> None:
+@data_options("report on")
+def report_command(output_dir: Path, data, no_validate) -> None:
     """Build the graph (load, reason, validate), run the query catalogue and write the report:
     index.html (and index.es.html), report.md, pictures, and the ontology documentation.
+
+    With --data REGISTER..., a case register (or any RDF file) is read and validated first (exit
+    1 when it does not conform, 2 when it cannot be read; nothing is written then), counted in
+    every query for this report only, and described in a section of its own: persons, category
+    holdings, the overlap matrix of its persons and the share of them never referred.
 
     Exit 0 when the graph is consistent and conforms, 1 when it does not (the report is still
     written and shows why), 2 when the report cannot be written.
@@ -87,14 +94,16 @@ def report_command(output_dir: Path) -> None:
     Examples:
       migkg report
       migkg report -o /tmp/report && xdg-open /tmp/report/index.html
+      migkg report --data my-register.ttl -o /tmp/register-report
     """
     import time
 
     from migkg.report import ReportError, build_report
 
     started = time.monotonic()
+    check_data(data, no_validate)  # a register that cannot be read or does not conform stops here
     try:
-        result = build_report(output_dir, consoles()[0])
+        result = build_report(output_dir, consoles()[0], data=tuple(data))
     except MigkgError:
         raise
     except OSError as exc:

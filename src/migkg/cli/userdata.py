@@ -26,15 +26,17 @@ def data_options(verb: str):
     return decorate
 
 
-def check_data(paths, no_validate: bool = False) -> None:
-    """Read every file strictly (InputError, one line, exit 2), then validate them together unless
-    ``no_validate``; when they do not conform, print the report on stderr and exit 1."""
+def check_data(paths, no_validate: bool = False, read: bool = True) -> None:
+    """Read every file strictly (InputError, one line, exit 2; skipped when ``read`` is False
+    because the caller has read them), then validate them together unless ``no_validate``; when
+    they do not conform, print the report on stderr and exit 1."""
     if not paths:
         return
-    from migkg.graphstore import data_ntriples
+    if read:
+        from migkg.graphstore import data_ntriples
 
-    for path in paths:  # one line with file:line:column for a file that cannot be read
-        data_ntriples(path)
+        for path in paths:  # one line with file:line:column for a file that cannot be read
+            data_ntriples(path)
     if not no_validate:
         from migkg.validation import as_text, validate
 
@@ -48,5 +50,6 @@ def graph_with(paths, no_validate: bool = False):
     """The project's graph plus the checked files (``open_default()`` itself without files)."""
     from migkg.graphstore import with_data
 
-    check_data(paths, no_validate)
-    return with_data(list(paths))
+    graph = with_data(list(paths))  # reads each file strictly: a file that cannot be read stops here
+    check_data(paths, no_validate, read=False)
+    return graph

@@ -47,11 +47,16 @@ def digest(*parts: str | bytes) -> str:
 
 
 def fingerprint(paths: Iterable[Path], relative_to: Path | None = None) -> str:
-    """The key of a set of files: their names (relative to ``relative_to``) and their bytes."""
+    """The key of a set of files: their names (relative to ``relative_to`` when they are under it,
+    else in full: a user's file given with --data) and their bytes."""
     parts: list[str | bytes] = []
     for path in paths:
         path = Path(path)
-        parts.append(str(path.relative_to(relative_to)) if relative_to else str(path))
+        if relative_to is not None:
+            resolved, root = path.resolve(), Path(relative_to).resolve()
+            parts.append(str(resolved.relative_to(root)) if resolved.is_relative_to(root) else str(resolved))
+        else:
+            parts.append(str(path))
         parts.append(path.read_bytes())
     return digest(*parts)
 

@@ -70,7 +70,11 @@ def check_output_dir(path: Path) -> None:
         raise ReportError(f"{parent}: cannot write there")
 
 
-def build_report(output_dir: Path, console: Console, sections_file: Path | None = None) -> ReportResult:
+def build_report(output_dir: Path, console: Console, sections_file: Path | None = None,
+                 data: tuple = ()) -> ReportResult:
+    """Write the report into ``output_dir`` (replaced as a whole). ``data``: the user's files
+    (a case register), read with the graph for this run; they add the sections declared
+    ``when: data`` and count in every query."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from migkg import netguard
@@ -92,7 +96,7 @@ def build_report(output_dir: Path, console: Console, sections_file: Path | None 
                 progress.stop_task(task)
                 progress.console.print(f"{message} ({time.monotonic() - started:.1f} s)", highlight=False)
 
-            result = _build(staging, sections_file, stage, finish, progress, background)
+            result = _build(staging, sections_file, stage, finish, progress, background, data)
         result["written"][MARKER] = write_atomically(
             staging / MARKER, "migkg report: this folder is replaced as a whole by `migkg report`; do not keep "
                               "other files in it.\n", durable=False)
@@ -115,13 +119,13 @@ def build_report(output_dir: Path, console: Console, sections_file: Path | None 
     )
 
 
-def _build(staging: Path, sections_file, stage, finish, progress, background: list) -> dict:
+def _build(staging: Path, sections_file, stage, finish, progress, background: list, data: tuple = ()) -> dict:
     from migkg.report import context, inputs, ontodoc, sections, specials
     from migkg.report.page import Page
 
     declarations = sections.load(sections_file)
     step = stage("loading ontology and data")
-    graph = inputs.Inputs(inputs.open_graph())
+    graph = inputs.Inputs(inputs.open_graph(data))
     finish(step, f"loaded {len(graph.files)} files: {graph.triples} triples")
 
     ontology_page = staging / "ontology" / "index.html"
@@ -139,6 +143,7 @@ def _build(staging: Path, sections_file, stage, finish, progress, background: li
     sections.check(declarations, {q.name: q for q in graph.queries}, graph.results,
                    {"picture": specials.PICTURES, "special": specials.SPECIALS})
     facts = graph.facts()
+    facts["data"] = [Path(p).name for p in data]
     country = graph.country()
     finish(step, f"ran {len(graph.queries)} saved queries")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from migkg.core.atomic import write_atomically
-from migkg.report import pictures, sections, specials
+from migkg.report import pictures, register, sections, specials  # noqa: F401  (register: its parts)
 from migkg.report.page import Page
 
 LATE = {"validation"}  # parts made once reasoning and validation are done
@@ -30,6 +30,8 @@ def early(page: Page, written: dict, staging: Path) -> dict:
 
     out = []
     for section in page.declarations.sections:
+        if section.spec.get("when") == "data" and not page.facts.get("data"):
+            continue  # a part about the user's own files (`migkg report --data`)
         blocks = []
         for block in section.blocks:
             if block.kind == "table":

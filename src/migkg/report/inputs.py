@@ -31,11 +31,12 @@ _PREFIXES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in
                        "org": "http://www.w3.org/ns/org#"}.items()) + "\n"
 
 
-def open_graph():
-    """The knowledge files, read once into an embedded pyoxigraph store (``migkg.graphstore``)."""
-    from migkg.graphstore import open_default
+def open_graph(data=()):
+    """The knowledge files, read once into an embedded pyoxigraph store (``migkg.graphstore``),
+    with the user's files ``data`` (already read and validated by the command) for this run."""
+    from migkg.graphstore import with_data
 
-    return open_default()
+    return with_data(list(data))
 
 
 def _node(iri: str):

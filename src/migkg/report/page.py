@@ -75,6 +75,20 @@ class Page:
             self.cited[resource].sort(key=natural_key)
         self.documents = sorted(documents.values(), key=lambda d: natural_key(d["label"]))
 
+    def evidence_of(self, resource: str) -> list[dict]:
+        """The resource's evidence: each quote (``quote``) with its section as a source link."""
+        quotes = self.once("evidence", self._quotes)
+        return quotes.get(resource, [])
+
+    def _quotes(self) -> dict[str, list[dict]]:
+        found: dict[str, list[dict]] = defaultdict(list)
+        for row in self.rows(self.declarations.evidence):
+            section = self.inputs.label(row["section"], self.lang)
+            found[row["resource"]].append({**self.source(section), "quote": row["quote"]})
+        for quotes in found.values():
+            quotes.sort(key=lambda q: natural_key(q["text"]) + (q["quote"],))
+        return found
+
     def sources_of(self, resource: str) -> list[dict]:
         return [self.source(s) for s in self.cited.get(resource, [])]
 

@@ -17,7 +17,8 @@ from migkg.core import cache
 from migkg.report.background import checkout, source_digest
 from migkg.report.picture_data import MandateMatrix, Network, OverlapMatrix, Timeline
 
-NAMES = ("overlap-matrix", "mandate-matrix", "coordination-network", "instrument-timeline")
+NAMES = ("overlap-matrix", "mandate-matrix", "coordination-network", "instrument-timeline",
+         "register-overlap-matrix")
 
 
 _DRAW = {OverlapMatrix: "overlap_matrix", MandateMatrix: "mandate_matrix", Network: "network", Timeline: "timeline"}

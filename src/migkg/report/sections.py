@@ -18,7 +18,7 @@ from migkg.report.common import LANGS, ReportError, Table, decimal_year, natural
 FILE_NAME = "report-sections.yaml"
 BLOCK_KINDS = ("table", "picture", "special")
 _BLOCK_KEYS = {
-    "table": {"table", "title", "columns", "sort"},
+    "table": {"table", "title", "columns", "sort", "limit"},
     "picture": {"picture", "queries", "title", "caption", "words"},
     "special": {"special", "queries", "queries-tagged", "columns"},
 }
@@ -53,8 +53,8 @@ class Expr:
         return set().union(*(a.fields() for a in self.args)) if self.args else set()
 
 
-FUNCTIONS = {"label": 1, "yes-no": 1, "list": 1, "sources": 1, "word": 1, "join": -2, "join-distinct": -2,
-             "first": -1, "around": 3, "if-true": 2}
+FUNCTIONS = {"label": 1, "yes-no": 1, "list": 1, "sources": 1, "evidence": 1, "word": 1, "join": -2,
+             "join-distinct": -2, "first": -1, "around": 3, "if-true": 2}
 
 
 @functools.cache
@@ -124,6 +124,8 @@ def evaluate(expr: Expr, row, page):
         return split(args[0])
     if name == "sources":
         return page.sources_cell(args[0])
+    if name == "evidence":
+        return page.evidence_of(args[0])
     if name == "word":
         return page.word(args[0])
     if name == "join":
@@ -186,6 +188,7 @@ class Declarations:
     words: dict[str, dict[str, str]]
     provenance: str
     sections: list[Section]
+    evidence: str = "evidence"
 
     def blocks(self):
         for section in self.sections:
@@ -217,7 +220,7 @@ def load(path: Path | None = None) -> Declarations:
     name = path.name
     if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
         raise ReportError(f"{name}: expected a mapping with a list of sections")
-    unknown = set(data) - {"texts", "words", "provenance", "sections"}
+    unknown = set(data) - {"texts", "words", "provenance", "evidence", "sections"}
     if unknown:
         raise ReportError(f"{name}: unknown top-level key(s) {', '.join(sorted(unknown))}")
     texts = {key: _languages(f"{name}, texts", value, key) for key, value in (data.get("texts") or {}).items()}
@@ -234,14 +237,17 @@ def load(path: Path | None = None) -> Declarations:
             raise ReportError(f"{name}: two sections with id {sid}")
         seen.add(sid)
         where = f"{name}, section {sid}"
-        unknown = set(spec) - {"id", "title", "intro", "blocks"}
+        unknown = set(spec) - {"id", "title", "intro", "blocks", "when"}
         if unknown:
             raise ReportError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         for key in ("title", "intro"):
             _languages(where, spec.get(key), key)
+        if spec.get("when", "always") not in ("always", "data"):
+            raise ReportError(f"{where}: when is 'always' or 'data' (shown only with `migkg report --data`)")
         blocks = [_block(where, sid, b) for b in spec.get("blocks") or []]
         sections.append(Section(sid, spec, blocks))
-    return Declarations(path, texts, words, data.get("provenance") or "provenance", sections)
+    return Declarations(path, texts, words, data.get("provenance") or "provenance", sections,
+                        data.get("evidence") or "evidence")
 
 
 def _block(where: str, section: str, spec) -> Block:
@@ -281,6 +287,9 @@ def _block(where: str, section: str, spec) -> Block:
                                  or sort.get("as", "text") not in ("text", "year")):
             raise ReportError(f"{where}: sort is {{column: N}} with N from 1 to {len(block.columns)}, "
                               f"and optionally as: text or year")
+        limit = spec.get("limit")
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+            raise ReportError(f"{where}: limit is a number of rows (1 or more)")
     return block
 
 
@@ -308,6 +317,8 @@ def check(declarations: Declarations, queries: dict, results: dict, known: dict[
                                       f"{block.name} does not return (it returns: {', '.join(result.variables)})")
     if declarations.provenance not in queries:
         raise ReportError(f"{declarations.path.name}: no saved query {declarations.provenance!r} for the sources")
+    if declarations.evidence not in queries:
+        raise ReportError(f"{declarations.path.name}: no saved query {declarations.evidence!r} for the evidence")
 
 
 def table(block: Block, page) -> Table:
@@ -319,8 +330,20 @@ def table(block: Block, page) -> Table:
     out = Table(block.name, title, block.column_titles(page.lang), query=block.name)
     out.rows = [[evaluate(expr, row, page) for _, expr in block.columns] for row in rows]
     sort = spec.get("sort")
-    if not sort:
-        return out.sort()
+    return first_rows(out.sort(_lead(sort)) if sort else out.sort(), spec.get("limit"), page)
+
+
+def first_rows(out: Table, limit: int | None, page) -> Table:
+    """The first ``limit`` rows (a register's thousands of rows), saying how many there are."""
+    if limit is None or len(out.rows) <= limit:
+        return out
+    out.note = page.t["first_rows"].format(shown=limit, total=len(out.rows), query=out.query)
+    out.rows = out.rows[:limit]
+    return out
+
+
+def _lead(sort: dict):
+    """The first key of a declared table's order."""
     i = sort["column"] - 1
     if sort.get("as") == "year":
         def lead(row):
@@ -331,4 +354,4 @@ def table(block: Block, page) -> Table:
 
         def lead(row):
             return (natural_key(cell_text(row[i])),)
-    return out.sort(lead)
+    return lead

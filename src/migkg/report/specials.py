@@ -63,6 +63,7 @@ def situations(p, block) -> list[dict]:
             s["mechanisms"] = sorted(s["mechanisms"], key=natural_key)
             s["period"] = " – ".join(v for v in (s["start"], s["end"]) if v)
             s["sources"] = p.sources_of(iri)
+            s["evidence"] = p.evidence_of(iri)
             out.append(s)
         out.sort(key=lambda s: natural_key(s["label"]) + (s["iri"],))
         for number, s in enumerate(out, start=1):
@@ -157,6 +158,7 @@ def gap_cards(p, block) -> list[dict]:
             "iri": r["gap"], "anchor": "gap-" + slug(r["gap"]), "label": r["gapLabel"] or g.label(r["gap"], lang),
             "statement": r["statement"], "about": split(r["about"]), "categories": split(r["categories"]),
             "sources": p.sources_of(r["gap"]) or p.sources_cell(r["sources"]),
+            "evidence": p.evidence_of(r["gap"]),
         }
     out = []
     for kind in kinds.values():
@@ -319,7 +321,8 @@ def findings(p, block) -> list[dict]:
             continue
         kind.append({"iri": r["finding"], "anchor": "finding-" + slug(r["finding"]), "label": r["findingLabel"],
                      "statement": r["statement"], "about": split(r["about"]),
-                     "sources": p.sources_of(r["finding"]) or p.sources_cell(r["sources"])})
+                     "sources": p.sources_of(r["finding"]) or p.sources_cell(r["sources"]),
+                     "evidence": p.evidence_of(r["finding"])})
     out = []
     for d in domains.values():
         d["kinds"] = [(k, sorted(v, key=lambda f: natural_key(f["label"]) + (f["iri"],)))

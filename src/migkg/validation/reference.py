@@ -110,7 +110,19 @@ def build_reference_texts() -> ReferenceTexts:
     data: dict = {}
     for path in resources.data_files():
         data.update(dict.fromkeys(_parse(path)))
-    return ReferenceTexts(_ntriples(list(scaffold)), _ntriples(list(data)))
+    return ReferenceTexts(_ntriples(list(scaffold)), _ntriples(_canonical(list(data))))
+
+
+def _canonical(triples: list) -> list:
+    """The triples with their blank nodes (a claim's evidence) labelled by RDFC-1.0, so that the
+    same files give the same text (and the same cache entries) in every run."""
+    import pyoxigraph as ox
+
+    if not any(isinstance(term, ox.BlankNode) for t in triples for term in (t.subject, t.object)):
+        return triples
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted((q.triple for q in dataset), key=str)
 
 
 @functools.lru_cache(maxsize=1)
