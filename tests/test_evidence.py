@@ -124,3 +124,44 @@ def test_every_claim_has_evidence(migkg_cli):
     assert result.returncode == 0, result.stderr
     missing = result.stdout.strip().splitlines()[1:]
     assert missing == []
+
+
+def test_resource_page_shows_the_quotes_with_their_sections():
+    from starlette.testclient import TestClient
+
+    from migkg.serve.app import create_app
+    from migkg.serve.web import Settings
+
+    claim = "/id/pe/referral-mre-to-mininter-asylum-seeker-victim-of-trafficking"
+    words = ("if, for example, the Ministry of Foreign Affairs attends to an asylum seeker, it does not generally "
+             "consider whether the person may also be a victim of human trafficking")  # Blouin & Button 2018
+    with TestClient(create_app(Settings(), pool=None)) as client:
+        page = client.get(claim, headers={"Accept": "text/html"})
+        spanish = client.get(claim + "?lang=es", headers={"Accept": "text/html"})
+        turtle = client.get(claim, headers={"Accept": "text/turtle"})
+    assert page.status_code == 200
+    evidence = page.text.split("<h2>Evidence: the words of the sources</h2>")[1].split("<h2>")[0]
+    assert f"<q>{words}" in evidence
+    assert 'href="/id/source/blouin-button-2018/fragmentation?lang=en"' in evidence
+    assert "Key Problems: fragmentation of institutional mandates" in evidence
+    assert "(blank node)" not in page.text
+    assert "Evidencia: las palabras de las fuentes" in spanish.text and f"<q>{words}" in spanish.text
+    assert "oa:exact" in turtle.text and words in turtle.text
+
+
+def test_navigate_shows_each_claims_quotes(migkg_cli):
+    import json
+
+    words = "does not refer this person to the Ministry of the Interior"  # Blouin & Button 2018
+    result = migkg_cli("navigate", "asylum-seeker", "victim-of-trafficking", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    links = json.loads(result.stdout)["coordination"]["links"]
+    wanted = "/referral-mre-to-mininter-asylum-seeker-victim-of-trafficking"
+    referral = next(k for k in links if k["link"].endswith(wanted))
+    assert any(words in q["quote"] and q["section"].endswith("/blouin-button-2018/fragmentation")
+               for q in referral["evidence"])
+    markdown = migkg_cli("navigate", "asylum-seeker", "victim-of-trafficking", "--format", "md").stdout
+    assert any(line.startswith("  - > \u201c") and words in line and "fragmentation of institutional mandates" in line
+               for line in markdown.splitlines())
+    compact = migkg_cli("navigate", "asylum-seeker", "victim-of-trafficking", "--format", "md", "--no-evidence").stdout
+    assert words not in compact and "  - > " not in compact

@@ -50,13 +50,16 @@ def serve_command(host, port, query_timeout, max_rows, allow_network, cors, data
               help="Language of the labels (default: the global --lang, MIGKG_LANG or the locale, else en).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
               help="text: a terminal page; json: one object per part, with IRIs and labels; md: for a case file.")
+@click.option("--evidence/--no-evidence", default=True, show_default=True,
+              help="Show under each claim the words of the sources that support it, with their sections.")
 @data_options("read")
-def navigate_command(categories, as_of, lang, fmt, data, no_validate) -> None:
+def navigate_command(categories, as_of, lang, fmt, evidence, data, no_validate) -> None:
     """What the graph knows about a person in CATEGORY... (one or several): mandated institutions
     by function and legal basis, statuses they are eligible for and the entitlements instruments
     give them (also those given to a broader category they fall under, shown "(via migrant)"),
     referrals, coordination and exclusions between the institutions, and documented overlaps,
-    gaps and MGI findings; every line with its sources. A category is its local name, its IRI,
+    gaps and MGI findings; every line with its sources, and under each claim the quoted words of
+    the sources that support it (--no-evidence leaves them out). A category is its local name, its IRI,
     or its label in English or Spanish (an unambiguous prefix is enough).
 
     With --data FILE..., the files are read, validated and merged with the graph for this run
@@ -73,7 +76,8 @@ def navigate_command(categories, as_of, lang, fmt, data, no_validate) -> None:
     from migkg.navigate import render
 
     graph = graph_with(data, no_validate) if data else None
-    result = navigate.answer(list(categories), lang=lang or current(), as_of=as_of, graph=graph)
+    result = navigate.answer(list(categories), lang=lang or current(), as_of=as_of, graph=graph,
+                             evidence=evidence)
     if fmt == "json":
         click.echo(navigate.to_json(result))
     elif fmt == "md":

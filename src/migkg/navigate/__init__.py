@@ -134,9 +134,10 @@ def _sources(row: dict) -> list[str]:
     return sorted(s for s in (row.get("sources") or "").split("; ") if s)
 
 
-def answer(given: list[str], lang: str = "en", as_of: str | None = None, graph=None) -> dict:
+def answer(given: list[str], lang: str = "en", as_of: str | None = None, graph=None, evidence: bool = True) -> dict:
     """The four parts for the categories ``given`` (names as typed), as plain data; ``graph`` is
-    the GraphStore to ask (default: the project's graph; `migkg serve --data` passes its own)."""
+    the GraphStore to ask (default: the project's graph; `migkg serve --data` passes its own).
+    With ``evidence``, each item that cites sources carries the quotes that support it."""
     as_of = check_date(as_of)
     if lang not in WORDS:
         raise InputError(lang, "language must be en or es")
@@ -154,7 +155,28 @@ def answer(given: list[str], lang: str = "en", as_of: str | None = None, graph=N
         "gaps": [{**r, "sources": _sources(r)} for r in rows["gaps"]],
         "findings": [{**r, "sources": _sources(r)} for r in rows["findings"]],
     }
+    if evidence:
+        _attach_evidence(out, _run("navigate-evidence", {"lang": lang}, graph))
     return out
+
+
+def _attach_evidence(result: dict, rows: list[dict]) -> None:
+    """Give every item that cites sources its evidence (``evidence``: the quotes with their
+    sections), found by the first of its values that is a claim with evidence."""
+    quotes: dict[str, list[dict]] = {}
+    for r in rows:
+        quotes.setdefault(r["item"], []).append({k: r.get(k) for k in ("quote", "section", "sectionLabel")})
+
+    def visit(node) -> None:
+        children = node if isinstance(node, list) else node.values() if isinstance(node, dict) else []
+        if isinstance(node, dict) and "sources" in node:
+            claim = next((v for v in node.values() if isinstance(v, str) and v in quotes), None)
+            node["evidence"] = quotes.get(claim, [])
+        for child in list(children):
+            if isinstance(child, (dict, list)):
+                visit(child)
+
+    visit(result)
 
 
 def _categories(rows: list[dict], order: list[str]) -> list[dict]:

@@ -11,13 +11,20 @@ def _yes_no(value, yes: str, no: str, unknown: str | None = None) -> str | None:
 
 
 def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
-    """(kind, text, sources): kind is ``title``, ``part``, ``section``, ``item`` or ``detail``."""
+    """(kind, text, sources): kind is ``title``, ``part``, ``section``, ``item``, ``detail`` or
+    ``quote`` (a claim's evidence, the source's words with their section as the one source)."""
     lang = result["request"]["lang"]
     w = WORDS[lang]
     lines: list[tuple[str, str, list[str]]] = []
 
     def add(kind: str, text: str, sources: list[str] | None = None) -> None:
         lines.append((kind, text, sources or []))
+
+    def claim(text: str, item: dict) -> None:
+        """An item with its sources, then its evidence: each quote with the section it is in."""
+        add("item", text, item["sources"])
+        for quote in item.get("evidence", []):
+            add("quote", f"\u201c{quote['quote']}\u201d", [quote["sectionLabel"]])
 
     cats = result["categories"]
     title = " + ".join(c["categoryLabel"] or c["category"] for c in cats)
@@ -38,7 +45,7 @@ def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
             bases = "; ".join(f"{b['legalBasisId'] or b['legalBasisLabel']}"
                               + (f" ({w['state']}: {b['basisStateLabel']})" if b.get("basisStateLabel") else "")
                               for b in m["legalBases"]) or w["no-basis"]
-            add("item", f"{m['functionLabel']}: {m['institutionLabel']} — {w['basis']}: {bases}", m["sources"])
+            claim(f"{m['functionLabel']}: {m['institutionLabel']} — {w['basis']}: {bases}", m)
 
     add("part", w["statuses"])
     for s in result["statuses"]["statuses"]:
@@ -46,8 +53,7 @@ def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
                  _yes_no(s.get("grantsResidence"), w["residence"], w["no-residence"]),
                  s.get("stateLabel"), s.get("grantingInstitutionLabel"), s.get("legalBasisId")]
         eligible = ", ".join(e["categoryLabel"] for e in s["eligible"])
-        add("item", f"{s['statusLabel']} — {'; '.join(f for f in facts if f)} — {w['eligible']}: {eligible}",
-            s["sources"])
+        claim(f"{s['statusLabel']} — {'; '.join(f for f in facts if f)} — {w['eligible']}: {eligible}", s)
     for o in result["statuses"]["overlaps"]:
         if "status" in o:
             what, among = o["statusLabel"], ", ".join(c["categoryLabel"] for c in o["categories"])
@@ -63,8 +69,7 @@ def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
                  f"{w['basis']}: {'; '.join(e['legalBases'])}" if e.get("legalBases") else w["no-basis"]]
         cats = ", ".join(b["categoryLabel"] + (f" ({w['via']} {b['viaLabel'] or b['via']})" if b.get("via") else "")
                          for b in e["beneficiaries"])
-        add("item", f"{e['entitlementLabel']} — {'; '.join(f for f in facts if f)} — {w['for']}: {cats}",
-            e["sources"])
+        claim(f"{e['entitlementLabel']} — {'; '.join(f for f in facts if f)} — {w['for']}: {cats}", e)
     if not result["statuses"].get("entitlements"):
         add("item", w["none"])
     for o in result["statuses"].get("entitlementOverlaps", []):
@@ -80,8 +85,7 @@ def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
     for k in coord["links"]:
         roles = "".join(f"; {w[key]}: {k[col]}" for key, col in (("handled", "handledAsLabel"),
                                                                  ("referred", "referredLabel")) if k.get(col))
-        add("item", f"{k['linkTypeLabel']}: {k['fromLabel']} → {k['toLabel']} [{k['statusLabel']}]{roles}",
-            k["sources"])
+        claim(f"{k['linkTypeLabel']}: {k['fromLabel']} → {k['toLabel']} [{k['statusLabel']}]{roles}", k)
     if not coord["links"]:
         add("item", w["none"])
     add("section", w["mechanisms"])
@@ -92,14 +96,14 @@ def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
         verb = w["out-of-scope"] if m["outOfScope"] else w["covers"]
         via = f" ({w['via']} {m['scopeLabel']})" if m["scope"] != m["category"] else ""
         members = f"; {w['members']}: {', '.join(m['members'])}" if m["members"] else ""
-        add("item", f"{m['mechanismLabel']} {verb} {m['categoryLabel']}{via}{members}", m["sources"])
+        claim(f"{m['mechanismLabel']} {verb} {m['categoryLabel']}{via}{members}", m)
     if coord["uncoveredPairs"]:
         add("section", w["uncovered"])
         for p in coord["uncoveredPairs"]:
             add("item", " + ".join(c["categoryLabel"] for c in p["categories"]))
     add("section", w["exclusions"])
     for e in coord["exclusions"]:
-        add("item", f"{e['institutionLabel']} — {e['frameworkLabel']}", e["sources"])
+        claim(f"{e['institutionLabel']} — {e['frameworkLabel']}", e)
         if e.get("consequence"):
             add("detail", f"{w['consequence']}: {e['consequence']}")
     if not coord["exclusions"]:
@@ -111,8 +115,8 @@ def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
     for s in problems["situations"]:
         kind = w["same"] if s["sameCombination"] else w["overlapping"]
         flag = f"; {w['less-protective']}" if s.get("lessProtectiveApplied") is True else ""
-        add("item", f"{s['situationLabel']} ({kind}) — {w['applied']}: {s.get('appliedLabel')}; "
-                    f"{w['set-aside']}: {s.get('setAsideLabel')}{flag}", s["sources"])
+        claim(f"{s['situationLabel']} ({kind}) — {w['applied']}: {s.get('appliedLabel')}; "
+              f"{w['set-aside']}: {s.get('setAsideLabel')}{flag}", s)
         if s.get("stateResponse"):
             add("detail", f"{w['response']}: {s['stateResponse']}")
     if not problems["situations"]:
@@ -120,7 +124,7 @@ def to_lines(result: dict) -> list[tuple[str, str, list[str]]]:
     for key in ("gaps", "findings"):
         add("section", w[key])
         for g in problems[key]:
-            add("item", f"{g['itemLabel']} [{g['kindLabel']}] — {g['categories']}", g["sources"])
+            claim(f"{g['itemLabel']} [{g['kindLabel']}] — {g['categories']}", g)
         if not problems[key]:
             add("item", w["none"])
     return lines
@@ -139,6 +143,8 @@ def to_markdown(result: dict) -> str:
             out.append(f"\n### {text}\n")
         elif kind == "item":
             out.append(f"- {text}{src}")
+        elif kind == "quote":
+            out.append(f"  - > {text} _({sources[0]})_" if sources else f"  - > {text}")
         else:
             out.append(f"  - {text}{src}")
     return "\n".join(out) + "\n"
@@ -157,6 +163,12 @@ def to_rich(result: dict, console) -> None:
             console.print(Text("\n" + text, style="bold underline"), soft_wrap=True)
         elif kind == "section":
             console.print(Text(text, style="bold"), soft_wrap=True)
+        elif kind == "quote":
+            line = Text("      ")
+            line.append(text, style="italic")
+            if sources:
+                line.append(f" — {sources[0]}", style="dim")
+            console.print(line, soft_wrap=True)
         else:
             line = Text("  • " if kind == "item" else "      ")
             line.append(text)

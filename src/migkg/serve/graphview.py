@@ -20,6 +20,11 @@ SOURCE = ox.NamedNode(DCTERMS + "source")
 LOCATOR = ox.NamedNode(MKG + "locator")
 PART_OF = ox.NamedNode(DCTERMS + "isPartOf")
 TYPE = ox.NamedNode(RDF + "type")
+OA = NAMESPACES["oa"]
+EVIDENCE = ox.NamedNode(MKG + "evidence")
+HAS_SOURCE = ox.NamedNode(OA + "hasSource")
+HAS_SELECTOR = ox.NamedNode(OA + "hasSelector")
+EXACT = ox.NamedNode(OA + "exact")
 ONTOLOGY = MKG.rstrip("#")
 # How IRIs are written where they have no label, and the prefixes of the Turtle views.
 PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, **NAMESPACES}
@@ -59,6 +64,15 @@ class Description:
     properties: list[tuple[Link, list[Link]]]
     incoming: list[tuple[Link, list[Link]]]
     sources: list[Link] = field(default_factory=list)
+    evidence: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class Quote:
+    """A piece of evidence: the source's words, verbatim, and the section they are in."""
+
+    text: str
+    section: Link
 
 
 class GraphView:
@@ -124,6 +138,7 @@ class GraphView:
         by_property: dict[str, list] = defaultdict(list)
         for quad in self.store.quads_for_pattern(node, None, None):
             by_property[quad.predicate.value].append(quad.object)
+        by_property.pop(EVIDENCE.value, None)  # shown as quotes, not as blank nodes
         types = [self.link(t, lang) for t in by_property.pop(TYPE.value, [])]
         properties = []
         for predicate, objects in sorted(by_property.items(), key=lambda e: fold(self.label(e[0], lang))):
@@ -137,23 +152,41 @@ class GraphView:
         incoming = [(self.link(ox.NamedNode(p), lang), sorted((self.link(s, lang) for s in subjects),
                                                               key=lambda x: fold(x.label)))
                     for p, subjects in sorted(incoming_by.items(), key=lambda e: fold(self.label(e[0], lang)))]
-        sources = []
-        for quad in self.store.quads_for_pattern(node, SOURCE, None):
-            link = self.link(quad.object, lang)
-            if isinstance(quad.object, ox.NamedNode):
-                locator = self.text_in(quad.object.value, LOCATOR, lang)
-                document = next(iter(self.store.quads_for_pattern(quad.object, PART_OF, None)), None)
-                parts = [self.label(document.object.value, lang)] if document is not None else []
-                link.note = " — ".join(parts + ([locator] if locator else []))
-            sources.append(link)
+        sources = [self.section(quad.object, lang) for quad in self.store.quads_for_pattern(node, SOURCE, None)]
         definition = self.text_in(iri, DEFINITION, lang) or self.text_in(iri, COMMENT, lang)
         return Description(iri, self.label(iri, lang), definition, types, properties, incoming,
-                           sorted(sources, key=lambda x: fold(x.label)))
+                           sorted(sources, key=lambda x: fold(x.label)), self.evidence(node, lang))
+
+    def section(self, term, lang: str) -> Link:
+        """A source section, with its document and locator as the note."""
+        link = self.link(term, lang)
+        if isinstance(term, ox.NamedNode):
+            locator = self.text_in(term.value, LOCATOR, lang)
+            document = next(iter(self.store.quads_for_pattern(term, PART_OF, None)), None)
+            parts = [self.label(document.object.value, lang)] if document is not None else []
+            link.note = " — ".join(parts + ([locator] if locator else []))
+        return link
+
+    def evidence(self, node: ox.NamedNode, lang: str) -> list[Quote]:
+        """The resource's quoted evidence (mkg:evidence), in the order of the sections' labels."""
+        found = []
+        for quad in self.store.quads_for_pattern(node, EVIDENCE, None):
+            sections = [q.object for q in self.store.quads_for_pattern(quad.object, HAS_SOURCE, None)]
+            for selector in self.store.quads_for_pattern(quad.object, HAS_SELECTOR, None):
+                for exact in self.store.quads_for_pattern(selector.object, EXACT, None):
+                    for section in sections:
+                        found.append(Quote(exact.object.value, self.section(section, lang)))
+        return sorted(found, key=lambda q: (fold(q.section.label), q.text))
 
     def statements(self, iri: str) -> list[ox.Triple]:
         """The resource's statements, then the labels of what it links to (for the RDF views)."""
         node = ox.NamedNode(iri)
         triples = [quad.triple for quad in self.store.quads_for_pattern(node, None, None)]
+        blank_seen = set()
+        for triple in triples:  # the resource's own blank nodes (its evidence and their selectors)
+            if isinstance(triple.object, ox.BlankNode) and triple.object not in blank_seen:
+                blank_seen.add(triple.object)
+                triples += [quad.triple for quad in self.store.quads_for_pattern(triple.object, None, None)]
         seen = {iri}
         for triple in list(triples):
             for term in (triple.predicate, triple.object):

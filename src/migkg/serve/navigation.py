@@ -157,7 +157,7 @@ def page_parts(result: dict, ctx, lang: str) -> tuple[list, list[Item], list[Par
         if not part.sections:
             part.sections.append(Section(None))
         item = Item(cells, [(s, href(sources[s], lang) if s in sources else None) for s in cited])
-        if kind == "detail" and last is not None:
+        if kind in ("detail", "quote") and last is not None:
             last.details.append(item)
         else:
             part.sections[-1].items.append(item)

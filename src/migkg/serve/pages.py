@@ -28,13 +28,14 @@ TEXTS = {
            "editor": "Query editor", "properties": "Properties", "incoming": "Linked from", "sources": "Sources",
            "types": "Type", "notfound": "Nothing in the graph has this address.", "results": "results for",
            "other": "en español", "run": "Run", "examples": "Examples", "rows": "rows", "api": "API (OpenAPI)",
-           "navigate": "Navigate by category"},
+           "navigate": "Navigate by category", "evidence": "Evidence: the words of the sources"},
     "es": {"search": "Buscar", "placeholder": "una etiqueta en español o inglés", "figures": "Cifras clave",
            "queries": "Consultas guardadas", "report": "El informe", "ontology": "Documentación de la ontología",
            "editor": "Editor de consultas", "properties": "Propiedades", "incoming": "Enlazado desde",
            "sources": "Fuentes", "types": "Tipo", "notfound": "Nada en el grafo tiene esta dirección.",
            "results": "resultados para", "other": "in English", "run": "Ejecutar", "examples": "Ejemplos",
-           "rows": "filas", "api": "API (OpenAPI)", "navigate": "Navegar por categoría"},
+           "rows": "filas", "api": "API (OpenAPI)", "navigate": "Navegar por categoría",
+           "evidence": "Evidencia: las palabras de las fuentes"},
 }
 
 
