@@ -127,6 +127,17 @@ def vocabularies(ontology: Graph) -> list[dict]:
     return out
 
 
+def crosswalk() -> list[dict]:
+    """The categories' mappings to the glossaries (mappings/categories.sssom.tsv), for the page."""
+    from migkg import mappings
+
+    found = mappings.read()
+    return [{"subject": row["subject_id"], "subject_label": row.get("subject_label", ""),
+             "predicate": row["predicate_id"], "object": found.expand(row["object_id"]),
+             "object_id": row["object_id"], "object_label": row.get("object_label", ""),
+             "comment": row.get("comment", "")} for row in found.rows]
+
+
 def render_page(ontology: Graph | None = None) -> str:
     """The documentation page as HTML text."""
     from pylode import OntPub
@@ -137,7 +148,7 @@ def render_page(ontology: Graph | None = None) -> str:
     html = OntPub(ontology=pylode_input(ontology), sort_subjects=True).make_html(include_css=True)
     env = environment()
     back = env.get_template("ontology-back.html.j2").render()
-    extra = env.get_template("vocabularies.html.j2").render(schemes=vocabularies(ontology))
+    extra = env.get_template("vocabularies.html.j2").render(schemes=vocabularies(ontology), crosswalk=crosswalk())
     html = html.replace('<div id="content">', '<div id="content">\n' + back, 1)
     marker = re.search(r'<div class="section" id="namespaces"', html)
     if marker:
@@ -163,8 +174,10 @@ def start_page(path: Path):
 
     here = Path(__file__).resolve().parent
     templates = [here / "templates" / name for name in ("ontology-back.html.j2", "vocabularies.html.j2")]
-    key = digest(fingerprint(resources.ontology_files(), relative_to=checkout()),
+    from migkg import mappings
+
+    key = digest(fingerprint(resources.ontology_files() + [mappings.tsv_path()], relative_to=checkout()),
                  library_versions("pylode", "rdflib"), fingerprint(templates, relative_to=here),
-                 source_digest("migkg.report.ontodoc", "migkg.report.templating", "migkg.store"))
+                 source_digest("migkg.report.ontodoc", "migkg.report.templating", "migkg.store", "migkg.mappings"))
     return cached_or_worker("ontology documentation (pyLODE)", "report-ontology-page", key, ["ontodoc", str(path)],
                             env={"PYTHONHASHSEED": "0"}, read=lambda _: Path(path).read_bytes())
