@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-PARTS = ("ontology", "data", "queries", "validation")
+PARTS = ("ontology", "data", "queries", "validation", "spreadsheets")
 
 
 def resource_root() -> Path:
