@@ -134,3 +134,49 @@ def test_a_long_table_shows_its_first_rows_and_says_how_many():
     assert [r[0] for r in shown.rows] == ["0", "1", "2", "3", "4"]
     assert shown.note == "The first 5 of 7 rows; the others: migkg query case-level-overlaps --offset 5."
     assert first_rows(Table("t", "T", ["a"], rows=[["x"]]), 5, FakePage()).note == ""
+
+
+HEAD = """@prefix mkg: <https://w3id.org/migkg/ontology#> .
+@prefix cat: <https://w3id.org/migkg/id/category/> .
+@prefix t:   <https://w3id.org/migkg/id/test/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+t:p1 a mkg:PersonRecord .
+"""
+
+
+@pytest.mark.parametrize("body, code, expected", [
+    ("t:p1-a a mkg:CategoryAssignment ; mkg:holder t:p1 ; mkg:category cat:asylum-seeker\n",  # no final dot
+     2, "register.ttl:7:"),
+    ('t:p1-a a mkg:CategoryAssignment ; mkg:holder t:p1 ; mkg:category cat:asylum-seeker ;\n'
+     '    mkg:startDate "2017-13-45"^^xsd:date .\n', 1, "2017-13-45"),
+    ("t:p1-a a mkg:CategoryAssignment ; mkg:holder t:p1 ; mkg:category cat:no-such-category .\n",
+     1, "needs exactly one mkg:category that is a mkg:MigrantCategory"),
+    ('t:p1-a a mkg:CategoryAssignment ; mkg:holder t:p1 ; mkg:category cat:asylum-seeker ;\n'
+     '    mkg:startDate "2017-01-10"^^xsd:date ; mkg:endDate "2017-06-01"^^xsd:date .\n'
+     't:p1-b a mkg:CategoryAssignment ; mkg:holder t:p1 ; mkg:category cat:asylum-seeker ;\n'
+     '    mkg:startDate "2017-03"^^xsd:gYearMonth .\n', 1, "holds https://w3id.org/migkg/id/category/asylum-seeker in "
+     "another assignment (https://w3id.org/migkg/id/test/p1-b) at overlapping times"),
+])
+def test_a_bad_register_is_refused_before_any_answer(tmp_path, body, code, expected):
+    register = tmp_path / "register.ttl"
+    register.write_text(HEAD + body, encoding="utf-8")
+    result = run_cli("query", "case-overlap-counts", "--data", str(register))
+    assert result.returncode == code and "Traceback" not in result.stderr, result.stderr
+    assert expected in result.stderr and result.stdout == ""
+
+
+def test_the_same_category_held_twice_but_one_after_the_other_is_fine(tmp_path):
+    register = tmp_path / "register.ttl"
+    register.write_text(HEAD + 't:p1-a a mkg:CategoryAssignment ; mkg:holder t:p1 ; mkg:category cat:asylum-seeker ;\n'
+                        '    mkg:startDate "2016"^^xsd:gYear ; mkg:endDate "2016-12"^^xsd:gYearMonth .\n'
+                        't:p1-b a mkg:CategoryAssignment ; mkg:holder t:p1 ; mkg:category cat:asylum-seeker ;\n'
+                        '    mkg:startDate "2017-03"^^xsd:gYearMonth .\n', encoding="utf-8")
+    for engine in ("turbo", "pyshacl"):
+        result = run_cli("validate", str(register), "--engine", engine)
+        assert result.returncode == 0, result.stdout
+
+
+def test_a_register_over_the_triple_limit_is_one_line(tmp_path):
+    result = run_cli("query", "case-overlap-counts", "--data", str(REGISTER), env={"MIGKG_MAX_TRIPLES": "10"})
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "over the limit of 10 triples" in result.stderr and "MIGKG_MAX_TRIPLES" in result.stderr

@@ -311,10 +311,53 @@ ex:ForwardShape a sh:NodeShape ; sh:targetClass ex:Holding ;
 
 def test_locality_check_finds_shapes_that_look_backwards():
     shapes = Graph().parse(data=INVERSE_SHAPES, format="turtle")
-    problems = turbo_parts.locality_problems(shapes)
-    assert len(problems) == 2, problems
-    assert any("inversePath" in p for p in problems) and any("?holding" in p for p in problems)
-    assert turbo_parts.locality_problems(v.shapes_graph()) == []  # the project's shapes look forward only
+    problems, joins = turbo_parts.locality(shapes)
+    assert len(problems) == 1 and "inversePath" in problems[0], problems
+    # `?holding ex:holder $this` steps back from $this: a join on ex:holder, not a problem
+    assert joins == [{"https://example.org/holder"}]
+    assert turbo_parts.locality_problems(v.shapes_graph()) == []  # the project's shapes run in chunks
+    MKG_ = "https://w3id.org/migkg/ontology#"
+    # the same person's other assignments of the same category (NoSameCategoryTwiceAtOnce)
+    assert turbo_parts.project_locality()[1] == {frozenset({MKG_ + "holder", MKG_ + "category"})}
+
+
+def test_chunks_keep_what_points_to_the_same_object_by_a_join_together():
+    text = ("<urn:a1> <urn:holder> <urn:p1> .\n<urn:a1> <urn:category> <urn:ref> .\n"
+            "<urn:a2> <urn:holder> <urn:p2> .\n<urn:a2> <urn:category> <urn:ref> .\n"
+            "<urn:a3> <urn:holder> <urn:p1> .\n<urn:a3> <urn:category> <urn:ref> .\n")  # persons not described
+    subjects = subjects_of(text)
+    reference = "<urn:ref> <urn:label> \"ref\" .\n"
+    join = frozenset({frozenset({"urn:holder", "urn:category"})})
+    groups = [subjects_of(part) for part in turbo_parts.chunks([text], subjects, reference, size=2, joins=join)]
+    assert sorted(map(sorted, groups)) == [["<urn:a1>", "<urn:a3>"], ["<urn:a2>"]]  # by holder: category is reference
+    without = [subjects_of(p) for p in turbo_parts.chunks([text], subjects, reference, size=2, joins=frozenset())]
+    assert len(without) == 3  # nothing ties a1 to a3 then
+    only_reference = frozenset({frozenset({"urn:category"})})
+    assert turbo_parts.chunks([text], subjects, reference, size=2, joins=only_reference) == [text]  # kept whole
+
+
+def test_chunked_turbo_finds_the_same_category_twice_across_the_register(tmp_path, monkeypatch):
+    path = tmp_path / "register.nt"
+    generate_cases.write(80, path, invalid_share=0.0)
+    synthetic = "https://w3id.org/migkg/id/synthetic/"
+    lines = path.read_text(encoding="utf-8")
+    first = next(line for line in lines.splitlines() if line.startswith(f"<{synthetic}person-0000000/assignment-0> "
+                                                                        "<https://w3id.org/migkg/ontology#category>"))
+    category = first.split(" ")[2]
+    extra = (f"<{synthetic}person-0000000/assignment-9> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+             f"<https://w3id.org/migkg/ontology#CategoryAssignment> .\n"
+             f"<{synthetic}person-0000000/assignment-9> <https://w3id.org/migkg/ontology#holder> "
+             f"<{synthetic}person-0000000> .\n"
+             f"<{synthetic}person-0000000/assignment-9> <https://w3id.org/migkg/ontology#category> {category} .\n")
+    path.write_text(lines + extra, encoding="utf-8")  # the person's first lines are far above: another part
+    whole = v.validate([path], engine="turbo")
+    monkeypatch.setattr(turbo_parts, "CHUNK_STATEMENTS", 200)
+    chunked = v.validate([path], engine="turbo")
+    found = [p for p in whole.problems if "twice" in p.message or "another assignment" in p.message]
+    assert len(found) == 1 and "assignment-9" in found[0].message
+    assert [p.as_dict() for p in chunked.problems] == [p.as_dict() for p in whole.problems]
+    assert [p.as_dict() for p in v.validate([path], engine="pyshacl").problems] == \
+        [p.as_dict() for p in whole.problems]
 
 
 # What the turbo engine reads without rdflib, against what rdflib gives.

@@ -164,25 +164,37 @@ def data_ntriples(path: Path, fmt: str | None = None) -> bytes:
 
 def _bulk_load_strictly(store: ox.Store, path: Path) -> bool:
     """Load a Turtle or N-Triples file straight into ``store`` with pyoxigraph's strict parser
-    (the checks of ``data_ntriples`` without its copy through Python objects; a register of
+    (the checks of ``data_ntriples`` without its copy through Python objects: a register of
     100,000 cases loads in the time of a plain bulk load). False for the other formats, which
     ``data_ntriples`` reads. The triple limit is checked before loading: by counting lines for
-    N-Triples (one triple per line at most), by a streaming count for Turtle."""
+    N-Triples (one triple per line at most), by a streaming count for Turtle. N-Triples bytes go
+    to the parser undecoded; text that is not UTF-8 is then reported as ``store.decode`` does."""
+    import codecs
+
     from migkg import store as strict
 
-    fmt, text = strict.read_text(path)
-    if strict.OX_FORMATS.get(fmt) not in ("TURTLE", "N_TRIPLES"):
+    fmt, data = strict.read_bytes(path)
+    kind = strict.OX_FORMATS.get(fmt)
+    if kind not in ("TURTLE", "N_TRIPLES"):
         return False
     base = strict.configured_base()
-    if strict.OX_FORMATS[fmt] == "TURTLE":
+    if kind == "TURTLE":
+        text = strict.decode(path, data)
         strict.check_depth(path, text)
         strict.strict_syntax_check(path, text, fmt, base)
-    elif text.count("\n") + 1 > strict.limit("triples"):
-        strict.strict_syntax_check(path, text, fmt, base)  # counts the triples themselves
+    else:
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8):]
+        elif data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            strict.decode(path, data)  # refused, with the reason
+        if data.count(b"\n") + 1 > strict.limit("triples"):
+            strict.strict_syntax_check(path, strict.decode(path, data), fmt, base)  # counts the triples
     try:
-        store.bulk_load(input=text, format=getattr(ox.RdfFormat, strict.OX_FORMATS[fmt]), base_iri=base,
-                        to_graph=ox.DefaultGraph())
+        store.bulk_load(input=data if kind == "N_TRIPLES" else text, format=getattr(ox.RdfFormat, kind),
+                        base_iri=base, to_graph=ox.DefaultGraph())
     except SyntaxError as exc:
+        if kind == "N_TRIPLES" and "UTF-8" in str(exc):
+            strict.decode(path, data)  # the line, column and byte, as for every other reader
         raise strict.syntax_error(path, exc) from None
     return True
 

@@ -313,9 +313,9 @@ def _relative_iri_left(path: Path, graph) -> None:
 _DATASET_FORMATS = {"trig", "nquads", "nq", "trix", "json-ld"}
 
 
-def read_text(path: Path, fmt: str | None = None) -> tuple[str, str]:
-    """(format, UTF-8 text) of an input file, or InputError: no such file, unknown format, over the
-    size limit, unreadable, not UTF-8. What every reader checks before it parses."""
+def read_bytes(path: Path, fmt: str | None = None) -> tuple[str, bytes]:
+    """(format, bytes) of an input file, or InputError: no such file, unknown format, over the
+    size limit, unreadable."""
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "no such file")
@@ -324,10 +324,16 @@ def read_text(path: Path, fmt: str | None = None) -> tuple[str, str]:
     if size > limit("file_bytes"):
         raise over_limit(path, "file_bytes", f"file is {size} bytes")
     try:
-        data = path.read_bytes()
+        return fmt, path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    return fmt, decode(path, data, xml_or_json=fmt in ("xml", "trix", "json-ld"))
+
+
+def read_text(path: Path, fmt: str | None = None) -> tuple[str, str]:
+    """(format, UTF-8 text) of an input file, or InputError: no such file, unknown format, over the
+    size limit, unreadable, not UTF-8. What every reader checks before it parses."""
+    fmt, data = read_bytes(path, fmt)
+    return fmt, decode(Path(path), data, xml_or_json=fmt in ("xml", "trix", "json-ld"))
 
 
 def parse_file(path: Path, fmt: str | None = None, *, base: str | None = None):

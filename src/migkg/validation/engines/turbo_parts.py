@@ -58,28 +58,48 @@ def run_text(texts: list[str], shapes: Shapes) -> tuple[list[dict], str]:
 
 
 @functools.lru_cache(maxsize=1)
-def shapes_look_forward_only() -> bool:
-    """Whether every project shape reaches data only forward from its focus node (the condition for chunks)."""
+def project_locality() -> tuple[tuple[str, ...], frozenset[frozenset[str]]]:
+    """The project's shapes: (what keeps them from running in chunks, the joins)."""
     from migkg.validation.reference import shapes_graph
 
-    return not locality_problems(shapes_graph())
+    problems, joins = locality(shapes_graph())
+    return tuple(problems), frozenset(frozenset(j) for j in joins)
+
+
+def shapes_look_forward_only() -> bool:
+    """Whether every project shape reaches data only forward from its focus node, or back through
+    a join predicate (the condition for chunks)."""
+    return not project_locality()[0]
 
 
 def locality_problems(shapes) -> list[str]:
+    return locality(shapes)[0]
+
+
+def locality(shapes) -> tuple[list[str], list[set[str]]]:
     """Where the shapes (an rdflib graph) could look at data other than what lies forward of a focus
-    node: an inverse property path, or a SHACL-SPARQL triple pattern whose subject is neither $this
-    nor a node reached forward from it. Empty when chunking by forward reachability gives the same
-    results."""
+    node: an inverse property path, a target other than a SPARQL one, or a SHACL-SPARQL triple
+    pattern whose subject is neither $this nor a node reached from it. A query may also step back,
+    from a node it has reached to the nodes that point to it with an IRI predicate (the same
+    person's other assignments, `?other mkg:holder ?person ; mkg:category ?category`): each such
+    node gives a join, the set of predicates by which it points back to reached nodes, and `chunks`
+    keeps the nodes that point to the same object by one predicate of each join in one chunk.
+    Empty problems when chunking gives the same results."""
     from rdflib import URIRef
+    from rdflib.namespace import RDF as RDF_NS
     from rdflib.namespace import SH as SH_NS
     from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
     from rdflib.plugins.sparql import prepareQuery
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import Variable
 
-    problems = []
+    problems: list[str] = []
+    joins: list[set[str]] = []
+    queries = list(shapes.subject_objects(SH_NS.select)) + list(shapes.subject_objects(SH_NS.ask))
     for predicate in (SH_NS.inversePath, SH_NS.targetObjectsOf, SH_NS.targetNode, SH_NS.target):
-        for shape in shapes.subjects(predicate, None):
+        for shape, target in shapes.subject_objects(predicate):
+            if predicate == SH_NS.target and (target, RDF_NS.type, SH_NS.SPARQLTarget) in shapes:
+                continue  # its query is read below, from ?this as from $this
             problems.append(f"{shape}: uses {predicate.n3(shapes.namespace_manager)}")
 
     def forward(path) -> bool:
@@ -101,7 +121,6 @@ def locality_problems(shapes) -> list[str]:
             for value in node:
                 yield from patterns(value)
 
-    queries = list(shapes.subject_objects(SH_NS.select)) + list(shapes.subject_objects(SH_NS.ask))
     namespaces = {str(prefix): str(ns) for declaration in shapes.objects(None, SH_NS.declare)
                   for prefix in shapes.objects(declaration, SH_NS.prefix)
                   for ns in shapes.objects(declaration, SH_NS.namespace)}
@@ -116,18 +135,25 @@ def locality_problems(shapes) -> list[str]:
         grown = True
         while grown:
             grown = False
-            for s, _, o in triples:
+            for s, p, o in triples:
                 if s in reached and isinstance(o, Variable) and o not in reached:
                     reached.add(o)
                     grown = True
+                elif (o in reached and isinstance(s, Variable) and s not in reached and isinstance(p, URIRef)):
+                    # A step back: the join is every predicate by which s points to a reached node.
+                    back = {str(p2) for s2, p2, o2 in triples if s2 == s and o2 in reached and isinstance(p2, URIRef)}
+                    if back not in joins:
+                        joins.append(back)
+                    reached.add(s)
+                    grown = True
         for s, p, o in triples:
             if s not in reached or not forward(p):
-                problems.append(f"{constraint}: the pattern {s.n3()} {p.n3()} {o.n3()} does not start forward of $this")
-    return problems
+                problems.append(f"{constraint}: the pattern {s.n3()} {p.n3()} {o.n3()} does not start from $this")
+    return problems, joins
 
 
 def chunks(texts: list[str], subjects: dict[str, None] | set[str], reference: str,
-           size: int | None = None) -> list[str]:
+           size: int | None = None, joins: frozenset[frozenset[str]] | None = None) -> list[str]:
     """The new data as texts of about `size` statements that can be validated apart, each with the
     reference data, with the same results as the whole. `subjects`: the subjects of the texts (keys
     as in N-Triples), in order of first appearance when a dict.
@@ -142,8 +168,10 @@ def chunks(texts: list[str], subjects: dict[str, None] | set[str], reference: st
     total = sum(text.count("\n") for text in texts)
     if total <= size or not shapes_look_forward_only():
         return ["".join(texts)]
-    if any(iri in subjects for iri in _IRI.findall(reference)):
+    in_reference = set(_IRI.findall(reference))
+    if not in_reference.isdisjoint(subjects):
         return ["".join(texts)]
+    joins = project_locality()[1] if joins is None else joins
 
     parent: dict[str, str] = {}
 
@@ -161,6 +189,23 @@ def chunks(texts: list[str], subjects: dict[str, None] | set[str], reference: st
                 a, b = find(s), find(o)
                 if a != b:
                     parent[b] = a
+        # A join: nodes that point to the same object by one of its predicates stay together, whether
+        # or not that object is described in the new data. A predicate whose objects include one
+        # of the reference data (a category) would tie them to every chunk: the next one is tried,
+        # and when none will do, the data stays whole.
+        for join in joins:
+            for predicate in sorted(join):
+                links = re.findall(r"\n(<[^>]*>|_:\S+) <" + re.escape(predicate) + r"> (<[^>]*>|_:\S+) ",
+                                   "\n" + text)
+                if any(o in in_reference for _, o in links):
+                    continue
+                for s, o in links:
+                    a, b = find(s), find(o)
+                    if a != b:
+                        parent[b] = a
+                break
+            else:
+                return ["".join(texts)]
     # Components in order of first appearance, cut into n contiguous ranges.
     n = -(-total // size)
     order: dict[str, int] = {}
