@@ -4,7 +4,9 @@ in parts side by side in worker processes (`validate_parts`).
 Why parts: pyshacl-turbo's time grows faster than its input. Measured on this 2-core machine
 (`migkg validate --engine turbo`, one register of N cases, ~18 statements a case): 12.5k cases
 6.7 s, 25k 13.3 s, 50k 27.8 s, 100k 77-84 s. Parts of CHUNK_STATEMENTS statements keep it near
-linear, and they run side by side, one worker process per core (chunk_worker). Each part holds
+linear, and they run side by side, one worker process per core (chunk_worker); on a 56k-case register,
+parts of 250k, 125k and 60k statements took 15.4, 15.0 and 14.6 s (the reference data, parsed again
+in each part, is small), so 100k it is. Each part holds
 whole records with what they point to in the new data, and the reference data; `chunks` says
 why that gives the results of the whole, which tests/test_validation_engines.py checks."""
 
@@ -19,10 +21,10 @@ from migkg.validation.engines import turbo_native
 from migkg.validation.engines.turbo_native import Shapes
 from migkg.validation.outcome import RESULT_KEYS
 
-CHUNK_STATEMENTS = 250_000
+CHUNK_STATEMENTS = 100_000
 
 # A statement whose object is an IRI or blank node: (subject, object).
-_LINK = re.compile(r"\n(<[^>]*>|_:\S+) <[^>]*> (<[^>]*>|_:\S+) ")
+_LINK = re.compile(r"\n(<[^>]*>|_:\S+) <([^>]*)> (<[^>]*>|_:\S+) ")
 _IRI = re.compile(r"<[^>]*>")
 # Consecutive lines with the same subject (the text ends with a newline, as canonical N-Quads does).
 _SUBJECT_RUN = re.compile(r"(<[^>]*>|_:\S+) [^\n]*\n(?:\1 [^\n]*\n)*")
@@ -183,31 +185,32 @@ def chunks(texts: list[str], subjects: dict[str, None] | set[str], reference: st
             parent[x], x = root, parent.get(x, x)
         return root
 
+    joined = {predicate for join in joins for predicate in join}
+    by_join: dict[str, list[tuple[str, str]]] = {predicate: [] for predicate in joined}
     for text in texts:
-        for s, o in _LINK.findall("\n" + text):
+        for s, predicate, o in _LINK.findall("\n" + text):
             if o != s and o in subjects:
                 a, b = find(s), find(o)
                 if a != b:
                     parent[b] = a
-        # A join: nodes that point to the same object by one of its predicates stay together, whether
-        # or not that object is described in the new data. A predicate whose objects include one
-        # of the reference data (a category) would tie them to every chunk: the next one is tried,
-        # and when none will do, the data stays whole.
-        for join in joins:
-            for predicate in sorted(join):
-                links = re.findall(r"\n(<[^>]*>|_:\S+) <" + re.escape(predicate) + r"> (<[^>]*>|_:\S+) ",
-                                   "\n" + text)
-                if any(o in in_reference for _, o in links):
-                    continue
-                for s, o in links:
-                    a, b = find(s), find(o)
-                    if a != b:
-                        parent[b] = a
-                break
-            else:
-                return ["".join(texts)]
-    # Components in order of first appearance, cut into n contiguous ranges.
+            if predicate in joined:
+                by_join[predicate].append((s, o))
+    # A join: nodes that point to the same object by one of its predicates stay together, whether or
+    # not that object is described in the new data. A predicate whose objects include one of the
+    # reference data (a category) would tie them to every chunk: the next one is taken, and when
+    # none will do, the data stays whole.
+    for join in joins:
+        usable = [p for p in sorted(join) if not any(o in in_reference for _, o in by_join[p])]
+        if not usable:
+            return ["".join(texts)]
+        for s, o in by_join[usable[0]]:
+            a, b = find(s), find(o)
+            if a != b:
+                parent[b] = a
+    # Components in order of first appearance, cut into n contiguous ranges: a multiple of the
+    # worker processes, so that the last round of parts does not run on one core alone.
     n = -(-total // size)
+    n = -(-n // worker_count()) * worker_count()
     order: dict[str, int] = {}
     for s in subjects:
         order.setdefault(find(s), len(order))
@@ -232,6 +235,11 @@ def chunks(texts: list[str], subjects: dict[str, None] | set[str], reference: st
     return ["".join(bucket) for bucket in buckets if bucket]
 
 
+def worker_count() -> int:
+    """The worker processes that validate parts side by side: one per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def validate_parts(parts: list[str], reference: str, shapes: Shapes, new):
     """Validate each part with the reference data in worker processes, one per core: (results, a
     function that builds the merged report graph). A result about a reference resource is the same
@@ -239,7 +247,7 @@ def validate_parts(parts: list[str], reference: str, shapes: Shapes, new):
     or it would not be cut): kept once; `new(focus)` says whether a focus node is new data."""
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = min(len(parts), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = min(len(parts), worker_count())
     with ThreadPoolExecutor(workers) as pool:
         outs = list(pool.map(lambda part: in_worker(part, reference, shapes), parts))
     parts.clear()
