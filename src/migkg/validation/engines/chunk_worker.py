@@ -1,6 +1,7 @@
-"""Worker process of the turbo engine for one part of a large input (see
-migkg.validation.engines.turbo_parts.validate_parts): reads (part text, reference text, shapes)
-pickled on standard input, writes (results, report as N-Triples) pickled on standard output."""
+"""Worker process of the turbo engine for some parts of a large input (see
+migkg.validation.engines.turbo_parts.validate_parts): reads (part texts, reference text, shapes)
+pickled on standard input, validates the parts one after the other (the shapes compiled once), and
+writes the list of (results, report as N-Triples) pickled on standard output."""
 
 import pickle
 import sys
@@ -9,8 +10,10 @@ from migkg.validation.engines.turbo_parts import run_text
 
 
 def main() -> None:
-    text, reference, shapes = pickle.load(sys.stdin.buffer)
-    out = run_text([text, reference], shapes)
+    texts, reference, shapes = pickle.load(sys.stdin.buffer)
+    out = []
+    while texts:
+        out.append(run_text([texts.pop(0), reference], shapes))  # each part's text let go once done
     sys.stdout.buffer.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -248,32 +248,37 @@ def validate_parts(parts: list[str], reference: str, shapes: Shapes, new):
     from concurrent.futures import ThreadPoolExecutor
 
     workers = min(len(parts), worker_count())
-    with ThreadPoolExecutor(workers) as pool:
-        outs = list(pool.map(lambda part: in_worker(part, reference, shapes), parts))
+    # One process per core, each taking every workers-th part in turn: it starts once, compiles
+    # the shapes once, and the parts are shared out evenly (12 process starts were 2 s of CPU).
+    batches = [parts[i::workers] for i in range(workers)]
     parts.clear()
+    with ThreadPoolExecutor(workers) as pool:
+        done = list(pool.map(lambda batch: in_worker(batch, reference, shapes), batches))
+    outs = [done[k % workers][k // workers] for k in range(sum(len(batch) for batch in batches))]
     results = [r for i, (chunk_results, _) in enumerate(outs) for r in chunk_results if i == 0 or new(r["focus"])]
     raws = [raw for _, raw in outs]
     return results, lambda: merge_reports([turbo_native.decode_report(raw) for raw in raws], new)
 
 
-def in_worker(text: str, reference: str, shapes: Shapes):
-    """One part in a fresh Python process (python -m migkg.validation.engines.chunk_worker), so that
-    parts run side by side and each one's memory is returned when it is done. A plain subprocess
-    rather than multiprocessing: multiprocessing's spawn imports the caller's main module again in
-    every worker (running an unguarded script twice). If the worker fails, the part runs here
-    instead, where an error is reported as usual."""
+def in_worker(texts: list[str], reference: str, shapes: Shapes) -> list:
+    """Some parts, one after the other, in a fresh Python process (python -m
+    migkg.validation.engines.chunk_worker), so that parts run side by side and the memory is
+    returned when they are done: (results, report) of each. A plain subprocess rather than
+    multiprocessing: multiprocessing's spawn imports the caller's main module again in every
+    worker (running an unguarded script twice). If the worker fails, the parts run here instead,
+    where an error is reported as usual."""
     import pickle
     import subprocess
     import sys
 
     try:
         done = subprocess.run([sys.executable, "-m", "migkg.validation.engines.chunk_worker"], capture_output=True,
-                              input=pickle.dumps((text, reference, shapes), protocol=pickle.HIGHEST_PROTOCOL))
+                              input=pickle.dumps((texts, reference, shapes), protocol=pickle.HIGHEST_PROTOCOL))
         if done.returncode == 0:
             return pickle.loads(done.stdout)
     except (OSError, pickle.UnpicklingError, EOFError):
         pass
-    return run_text([text, reference], shapes)
+    return [run_text([text, reference], shapes) for text in texts]
 
 
 def merge_reports(reports: list, keep):
