@@ -297,10 +297,11 @@ def line_index(path: Path) -> dict[str, int]:
     return index
 
 
-def line_finder(path: Path, prefixes: dict[str, str]):
+def line_finder(path: Path, prefixes: dict[str, str], indexed=None):
     """Find the line where a subject is described: its full IRI or prefixed name at line start.
     The file is indexed at the first lookup, so data without problems is not read again, and
-    each lookup after it is a dict lookup."""
+    each lookup after it is a dict lookup. ``indexed``: a future of ``line_index(path)`` an
+    engine started earlier (the turbo engine indexes a large file while its parser runs)."""
     index: dict[str, int] | None = None
 
     def find(node) -> int | None:
@@ -308,7 +309,7 @@ def line_finder(path: Path, prefixes: dict[str, str]):
         if node is None or not terms.is_iri(node):
             return None
         if index is None:
-            index = line_index(path)
+            index = indexed.result() if indexed is not None else line_index(path)
         iri = terms.text(node)
         candidates = [f"<{iri}>"]
         for ns, prefix in prefixes.items():
@@ -405,7 +406,7 @@ def build_outcome(run: EngineRun, default_prefixes: Iterable[tuple[str, str]],
     names, finders = {}, {}
     for item in run.inputs:
         names[item.path] = prefix_map(defaults, ((prefix, ns) for ns, prefix in item.prefixes.items()))
-        finders[item.path] = line_finder(item.path, item.prefixes)
+        finders[item.path] = line_finder(item.path, item.prefixes, getattr(item, "line_index", None))
     outcome = ValidationOutcome(triples=sum(item.triples for item in run.inputs), inputs=run.inputs,
                                 _report_factory=run.report_factory)
     for r in run.results:

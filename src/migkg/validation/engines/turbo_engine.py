@@ -104,6 +104,7 @@ class ParsedText:
         self.path = path
         self.text = text = separate_blank_nodes(text, taken)
         self.prefixes = prefixes  # namespace -> prefix
+        self.line_index = None  # a future of the file's line index, when started while parsing
         lines = "\n" + text  # so that every line, the first too, starts after a "\n"
         self.subjects = dict.fromkeys(_SUBJECT.findall(lines))  # N-Triples keys, in order of first appearance
         self.triples = text.count("\n")  # one statement per line; newlines in literals are escaped
@@ -165,6 +166,9 @@ def read(path: Path, fmt: str | None, taken: set[str]) -> ParsedText:
     fmt, text = st.read_text(path, fmt)
     if fmt in ("turtle", "ttl", "trig"):
         st.check_depth(path, text)
+    # The lines of a large file's subjects, for the report, are found while the native parser
+    # runs (it lets go of the GIL): a second in a thread instead of after the validation.
+    indexed = _index_in_background(path) if len(text) > INDEX_IN_BACKGROUND_CHARS else None
     try:
         nquads, prefixes = turbo_native.parse_rdf(text, fmt)
     except ValueError as exc:
@@ -173,9 +177,32 @@ def read(path: Path, fmt: str | None, taken: set[str]) -> ParsedText:
         raise InputError(str(path), f"cannot parse as {fmt}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
     del text
     parsed = ParsedText(path, nquads, prefixes, taken)
+    parsed.line_index = indexed
     if parsed.triples > st.limit("triples"):  # the words of the reference reader (store's strict check)
         raise st.over_limit(path, "triples", f"more than {st.limit('triples')} triples")
     return parsed
+
+
+INDEX_IN_BACKGROUND_CHARS = 10_000_000
+
+
+def _index_in_background(path: Path):
+    """A future of outcome.line_index(path), computed in a daemon thread."""
+    from concurrent.futures import Future
+    from threading import Thread
+
+    from migkg.validation.outcome import line_index
+
+    future: Future = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(line_index(path))
+        except BaseException as exc:  # noqa: BLE001  (given to whoever asks for the index)
+            future.set_exception(exc)
+
+    Thread(target=work, daemon=True).start()
+    return future
 
 
 # --- what every run validates against --------------------------------------------------------------
