@@ -1,19 +1,20 @@
 """Worker process of the turbo engine for some parts of a large input (see
 migkg.validation.engines.turbo_parts.validate_parts): reads (part texts, reference text, shapes)
-pickled on standard input, validates the parts one after the other (the shapes compiled once), and
-writes the list of (results, report as N-Triples) pickled on standard output."""
+and whether to scan for ill-typed literals, pickled on standard input; validates the parts one after
+the other (the shapes compiled once) and writes the list of (results, report as N-Triples, the
+part's ill-typed literals) pickled on standard output."""
 
 import pickle
 import sys
 
-from migkg.validation.engines.turbo_parts import run_text
+from migkg.validation.engines.turbo_parts import run_part
 
 
 def main() -> None:
-    texts, reference, shapes = pickle.load(sys.stdin.buffer)
+    texts, reference, shapes, scan = pickle.load(sys.stdin.buffer)
     out = []
     while texts:
-        out.append(run_text([texts.pop(0), reference], shapes))  # each part's text let go once done
+        out.append(run_part(texts.pop(0), reference, shapes, scan))  # each part's text let go once done
     sys.stdout.buffer.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
 
 

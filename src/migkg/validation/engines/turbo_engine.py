@@ -20,30 +20,22 @@ from pathlib import Path
 
 from migkg import resources
 from migkg.core import cache, terms
-from migkg.core.namespaces import XSD
 from migkg.errors import InputError
 from migkg.validation import reference
-from migkg.validation.engines import turbo_native, turbo_parts
+from migkg.validation.engines import literals, turbo_native, turbo_parts
 from migkg.validation.engines.turbo_native import Shapes
-from migkg.validation.outcome import EngineRun, is_ill_typed
+from migkg.validation.outcome import EngineRun
 
 # The subject a canonical N-Quads line starts with. (Anchored on "\n", with a "\n" put before the
 # text, rather than on ^ with re.MULTILINE: the regex engine then jumps from newline to newline,
 # 1.2 s instead of 2.9 s on a 100k-case register.)
 _SUBJECT = re.compile(r"\n(<[^>]*>|_:\S+) ")
-# A literal typed with an XML Schema datatype, anywhere in a line: a quick first pass over the
-# distinct values (it can also match inside a string literal; the anchored pass below cannot).
-_XSD_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"\^\^<(' + re.escape(XSD) + r'[^>]*)>')
-# The same as a line's object, with its subject and predicate: read only when a value was ill-typed.
-_XSD_STATEMENT = re.compile(r'\n(<[^>]*>|_:\S+) <([^>]*)> "((?:[^"\\\n]|\\.)*)"\^\^<(' + re.escape(XSD) + r'[^>]*)>')
 # A blank node label where one can stand: at a line's start or after a space. (It can also match
 # inside a literal; it only decides whether a file's blank nodes need new labels.)
 _BLANK_LABEL = re.compile(r"(?:^|[\n ])_:(\S+)")
 # The terms of a canonical N-Quads line, literals and IRIs first so that a "_:" inside one is passed
 # over; group 1 is a blank node's label.
 _TERM = re.compile(r'"(?:[^"\\\n]|\\.)*"|<[^>]*>|_:(\S+)')
-_ESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))')
-_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
 def term_key(term) -> str | None:
@@ -63,18 +55,6 @@ def _term(key: str):
     import pyoxigraph as ox
 
     return ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key[1:-1])
-
-
-def unescape(lexical: str) -> str:
-    """A lexical form as N-Triples escapes it, unescaped."""
-    if "\\" not in lexical:
-        return lexical
-
-    def one(match):
-        code = match.group(1) or match.group(2)
-        return chr(int(code, 16)) if code else _ECHAR.get(match.group(3), match.group(3))
-
-    return _ESCAPE.sub(one, lexical)
 
 
 def blank_labels(text: str) -> set[str]:
@@ -108,22 +88,17 @@ class ParsedText:
         lines = "\n" + text  # so that every line, the first too, starts after a "\n"
         self.subjects = dict.fromkeys(_SUBJECT.findall(lines))  # N-Triples keys, in order of first appearance
         self.triples = text.count("\n")  # one statement per line; newlines in literals are escaped
-        self.ill_typed_triples = self._ill_typed(lines)
+        self.ill_typed_triples: list = []  # (subject, predicate, lexical form, datatype): see found_ill_typed
 
     def owns(self, term) -> bool:
         return term_key(term) in self.subjects
 
-    @staticmethod
-    def _ill_typed(lines: str) -> list:
-        """(subject, predicate, lexical form, datatype) of each ill-typed XML Schema literal."""
+    def found_ill_typed(self, found: list[tuple[str, str, str, str]]) -> None:
+        """Keep the ill-typed literals found in this file's text (by literals.ill_typed, here or in
+        the worker processes that validate its parts), as pyoxigraph terms."""
         import pyoxigraph as ox
 
-        bad = {(lexical, datatype) for lexical, datatype in set(_XSD_LITERAL.findall(lines))
-               if datatype != XSD + "string" and is_ill_typed(unescape(lexical), datatype)}
-        if not bad:
-            return []
-        return [(_term(s), ox.NamedNode(p), unescape(lexical), datatype)
-                for s, p, lexical, datatype in _XSD_STATEMENT.findall(lines) if (lexical, datatype) in bad]
+        self.ill_typed_triples = [(_term(s), ox.NamedNode(p), lexical, datatype) for s, p, lexical, datatype in found]
 
 
 # --- reading input files -------------------------------------------------------------------------
@@ -259,14 +234,23 @@ def run(paths: list[Path], fmt: str | None, own: bool) -> EngineRun:
     for item in parsed:
         subjects.update(item.subjects)
     shapes = project_shapes()
+    if len(texts) > 1:  # each file's ill-typed literals from its own text
+        for item, text in zip(parsed, texts, strict=True):
+            item.found_ill_typed(literals.ill_typed(text))
     parts = turbo_parts.chunks(texts, subjects, reference_text)
     texts.clear()
     if len(parts) == 1:
+        if len(parsed) == 1:
+            parsed[0].found_ill_typed(literals.ill_typed(parts[0]))
         results, raw = turbo_parts.run_text([parts.pop(), reference_text], shapes)
         report_factory = lambda: turbo_native.decode_report(raw)  # noqa: E731
     else:
-        results, report_factory = turbo_parts.validate_parts(parts, reference_text, shapes,
-                                                             lambda focus: term_key(focus) in subjects)
+        # One file cut into parts: each worker process also finds its part's ill-typed literals.
+        scan = len(parsed) == 1
+        results, report_factory, found = turbo_parts.validate_parts(parts, reference_text, shapes,
+                                                                    lambda focus: term_key(focus) in subjects, scan)
+        if scan:
+            parsed[0].found_ill_typed(found)
     return EngineRun(inputs=parsed, results=results, report_factory=report_factory,
                      component_prefixes={ns: prefix for prefix, ns in shapes.namespaces})
 

@@ -240,7 +240,7 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def validate_parts(parts: list[str], reference: str, shapes: Shapes, new):
+def validate_parts(parts: list[str], reference: str, shapes: Shapes, new, scan: bool = False):
     """Validate each part with the reference data in worker processes, one per core: (results, a
     function that builds the merged report graph). A result about a reference resource is the same
     in every part (the shapes look forward, and the new data adds nothing to reference resources,
@@ -253,14 +253,24 @@ def validate_parts(parts: list[str], reference: str, shapes: Shapes, new):
     batches = [parts[i::workers] for i in range(workers)]
     parts.clear()
     with ThreadPoolExecutor(workers) as pool:
-        done = list(pool.map(lambda batch: in_worker(batch, reference, shapes), batches))
+        done = list(pool.map(lambda batch: in_worker(batch, reference, shapes, scan), batches))
     outs = [done[k % workers][k // workers] for k in range(sum(len(batch) for batch in batches))]
-    results = [r for i, (chunk_results, _) in enumerate(outs) for r in chunk_results if i == 0 or new(r["focus"])]
-    raws = [raw for _, raw in outs]
-    return results, lambda: merge_reports([turbo_native.decode_report(raw) for raw in raws], new)
+    found = [literal for _, _, part_found in outs for literal in part_found]
+    results = [r for i, (chunk_results, _, _) in enumerate(outs) for r in chunk_results if i == 0 or new(r["focus"])]
+    raws = [raw for _, raw, _ in outs]
+    return results, lambda: merge_reports([turbo_native.decode_report(raw) for raw in raws], new), found
 
 
-def in_worker(texts: list[str], reference: str, shapes: Shapes) -> list:
+def run_part(text: str, reference: str, shapes: Shapes, scan: bool) -> tuple[list[dict], str, list]:
+    """One part with the reference data: (results, report as N-Triples, the part's ill-typed
+    literals when ``scan``, else [])."""
+    from migkg.validation.engines import literals
+
+    results, raw = run_text([text, reference], shapes)
+    return results, raw, literals.ill_typed(text) if scan else []
+
+
+def in_worker(texts: list[str], reference: str, shapes: Shapes, scan: bool = False) -> list:
     """Some parts, one after the other, in a fresh Python process (python -m
     migkg.validation.engines.chunk_worker), so that parts run side by side and the memory is
     returned when they are done: (results, report) of each. A plain subprocess rather than
@@ -273,12 +283,12 @@ def in_worker(texts: list[str], reference: str, shapes: Shapes) -> list:
 
     try:
         done = subprocess.run([sys.executable, "-m", "migkg.validation.engines.chunk_worker"], capture_output=True,
-                              input=pickle.dumps((texts, reference, shapes), protocol=pickle.HIGHEST_PROTOCOL))
+                              input=pickle.dumps((texts, reference, shapes, scan), protocol=pickle.HIGHEST_PROTOCOL))
         if done.returncode == 0:
             return pickle.loads(done.stdout)
     except (OSError, pickle.UnpicklingError, EOFError):
         pass
-    return [run_text([text, reference], shapes) for text in texts]
+    return [run_part(text, reference, shapes, scan) for text in texts]
 
 
 def merge_reports(reports: list, keep):
