@@ -152,3 +152,15 @@ def test_a_person_may_hold_several_categories_at_once():
     for path in resources.ontology_files():
         g += parse_file(path)
     assert owl_rl_closure(g).consistent
+
+
+def test_reasoning_leaves_rdflibs_datatype_checks_as_they_were():
+    # Regression: owlrl's expand() put its own lexical conversions into rdflib's process-wide table
+    # and left some there, so after a closure "" ^^xsd:gYear turned ill-typed in this process only
+    # (a test of the ill-typed check then failed or passed by the order the tests ran in).
+    gyear = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
+    before = [Literal(lexical, datatype=gyear).ill_typed for lexical in ("", "2017", "x")]
+    g = Graph()
+    g.add((URIRef("urn:y"), RDFS.label, Literal("2017", datatype=gyear)))
+    owl_rl_closure(g)
+    assert [Literal(lexical, datatype=gyear).ill_typed for lexical in ("", "2017", "x")] == before

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import owlrl
@@ -87,6 +88,23 @@ class ReasoningResult:
         return not self.problems
 
 
+@contextmanager
+def rdflib_conversions_kept():
+    """owlrl's expand() installs its own lexical conversions in rdflib's process-wide table
+    (owlrl.DatatypeHandling.use_Alt_lexical_conversions) and its "restore" only updates the
+    table, so datatypes rdflib leaves alone (xsd:gYear) stay converted: afterwards rdflib calls
+    "" ^^xsd:gYear ill-typed in this process and not in a fresh one. The table is put back as it
+    was (the one private rdflib name migkg touches, to undo owlrl's change to it)."""
+    from rdflib import term
+
+    saved = dict(term._toPythonMapping)
+    try:
+        yield
+    finally:
+        term._toPythonMapping.clear()
+        term._toPythonMapping.update(saved)
+
+
 def owl_rl_closure(graph: Graph, max_seconds: float | None = None, max_triples: int | None = None) -> ReasoningResult:
     """Return the OWL RL closure of a copy of ``graph`` and any inconsistencies found.
 
@@ -108,7 +126,8 @@ def owl_rl_closure(graph: Graph, max_seconds: float | None = None, max_triples: 
     Bounded.deadline = time.monotonic() + seconds
     Bounded.max_triples = triples
     Bounded.seconds = seconds
-    owlrl.DeductiveClosure(Bounded, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    with rdflib_conversions_kept():
+        owlrl.DeductiveClosure(Bounded, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     problems = sorted(str(m) for m in closure.objects(None, OWLRL_ERRORS.error))
     problems += sorted(
         f"{node} is a member of owl:Nothing" for node in closure.subjects(RDF.type, OWL.Nothing)
