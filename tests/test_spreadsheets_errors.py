@@ -168,6 +168,7 @@ def test_formulas_in_xlsx_are_refused(migkg_cli, tmp_path, lang):
     assert {"en": "not even their last computed value", "es": "ni siquiera su último valor calculado"}[lang] in line
 
 
+@pytest.mark.slow  # writes and reads a sheet of a million rows
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_sheet_with_a_million_rows_is_refused(migkg_cli, tmp_path, lang):
     big = tmp_path / "person.csv"

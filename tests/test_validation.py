@@ -180,6 +180,7 @@ def test_unusable_input_is_one_line_and_exit_2(tmp_path):
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # two real processes, one of them the pySHACL engine over the reference data
 def test_cli_with_the_pyshacl_engine_gives_the_same_report_as_the_default(tmp_path):
     # turbo is the default; pySHACL stays selectable with --engine pyshacl, with the same output.
     path = write(tmp_path, INVALID[0][1])

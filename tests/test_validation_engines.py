@@ -66,6 +66,18 @@ def register(tmp_path_factory) -> Path:
 CASES = [("valid fixture", None)] + [(name, body) for name, body, _, _ in INVALID]
 
 
+def one_case_per_kind_fast(cases) -> list:
+    """The cases as parameters, the first of each kind (the words before ":") in the fast tier and
+    the others marked slow: a pySHACL engine run takes about 2 s, and `make test-fast` has 90 s."""
+    seen: set[str] = set()
+    params = []
+    for name, body in cases:
+        kind = name.split(":")[0]
+        params.append(pytest.param(name, body, id=name, marks=[pytest.mark.slow] if kind in seen else []))
+        seen.add(kind)
+    return params
+
+
 @pytest.fixture(scope="module")
 def case_results(tmp_path_factory):
     """results(name, body, engine): migkg_results of a case's file, computed once per module (the
@@ -104,7 +116,7 @@ def test_pyshacl_engine_equals_plain_pyshacl_on_a_register(register):
 
 
 @pytest.mark.xdist_group("validation-cases")  # they share case_results
-@pytest.mark.parametrize("name,body", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("name,body", one_case_per_kind_fast(CASES))
 def test_turbo_engine_equals_pyshacl_engine_on_fixtures(case_results, name, body):
     assert case_results(name, body, "turbo")[1] == case_results(name, body, "pyshacl")[1]
 
@@ -157,8 +169,9 @@ NAMED_GRAPH_FILES = {
 }
 
 
-@pytest.mark.parametrize("engine", v.ENGINES)
-@pytest.mark.parametrize("suffix", sorted(NAMED_GRAPH_FILES))
+@pytest.mark.parametrize("suffix,engine", [  # the pySHACL engine (2 s a run) on one format in the fast tier
+    pytest.param(s, e, id=f"{s}-{e}", marks=[pytest.mark.slow] if e == "pyshacl" and s != "nq" else [])
+    for s in sorted(NAMED_GRAPH_FILES) for e in v.ENGINES])
 def test_data_in_named_graphs_is_validated_not_dropped(tmp_path, suffix, engine):
     # Regression: rdflib's plain Graph read TriG, N-Quads and JSON-LD named graphs as nothing,
     # so the pySHACL engine said "conforms: 0 triples checked" for any such file.
@@ -199,7 +212,8 @@ def test_ill_typed_literals_are_found_exactly(tmp_path, engine):
     assert not outcome.inputs[0].owns(URIRef("https://w3id.org/migkg/ontology#Referral"))
 
 
-@pytest.mark.parametrize("engine", v.ENGINES)
+@pytest.mark.parametrize("engine", [pytest.param(e, marks=[pytest.mark.slow] if e == "pyshacl" else [])
+                                    for e in v.ENGINES])  # the pySHACL engine (2 s a run) in the full tier
 def test_blank_nodes_of_two_files_stay_two_nodes(tmp_path, engine):
     # Regression: the turbo engine put both files into one text, so _:b1 in each was one node
     # (and a referral with two dates); rdflib, under the pySHACL engine, keeps them apart.

@@ -97,8 +97,10 @@ def engines():
                                                      reason="pyshacl-turbo not installed")) for e in ENGINES]
 
 
-@pytest.mark.parametrize("engine", engines())
-@pytest.mark.parametrize("case,component,spanish", SPANISH, ids=[c[0] for c in SPANISH])
+@pytest.mark.parametrize("case,component,spanish,engine", [  # the pySHACL engine (2 s a run) on all in the full tier
+    pytest.param(*c, e.values[0], id=f"{c[0]}-{e.values[0]}",
+                 marks=[*e.marks, *([pytest.mark.slow] if i and e.values[0] == "pyshacl" else [])])
+    for i, c in enumerate(SPANISH) for e in engines()])
 def test_both_engines_report_the_spanish_message(tmp_path, engine, case, component, spanish):
     outcome = validate([write(tmp_path, CASES[case])], engine=engine)
     hits = [p for p in outcome.problems if p.focus == "ex:x" and p.component == component]
@@ -120,7 +122,13 @@ def test_both_engines_report_the_spanish_message(tmp_path, engine, case, compone
     assert f"Violation: {problem.message}" in english_text and problem.message_in("es") not in english_text
 
 
-@pytest.mark.parametrize("engine", engines())
+def engines_pyshacl_slow() -> list:
+    """engines(), the pySHACL engine (2 s a run over the reference data) in the full tier only."""
+    return [pytest.param(e.values[0], marks=[*e.marks, *([pytest.mark.slow] if e.values[0] == "pyshacl" else [])])
+            for e in engines()]
+
+
+@pytest.mark.parametrize("engine", engines_pyshacl_slow())
 def test_each_result_carries_every_message_of_its_shape(tmp_path, engine):
     """The report graph (the Turtle output) has one sh:resultMessage per language: tagged for SHACL
     Core constraints; for SHACL-SPARQL constraints both engines fill in the placeholders and drop
