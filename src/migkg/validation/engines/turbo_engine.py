@@ -22,7 +22,7 @@ from migkg import resources
 from migkg.core import cache, terms
 from migkg.errors import InputError
 from migkg.validation import reference
-from migkg.validation.engines import literals, turbo_native, turbo_parts
+from migkg.validation.engines import literals, turbo_native, turbo_parts, turbo_ranges
 from migkg.validation.engines.turbo_native import Shapes
 from migkg.validation.outcome import EngineRun
 
@@ -89,6 +89,19 @@ class ParsedText:
         self.subjects = dict.fromkeys(_SUBJECT.findall(lines))  # N-Triples keys, in order of first appearance
         self.triples = text.count("\n")  # one statement per line; newlines in literals are escaped
         self.ill_typed_triples: list = []  # (subject, predicate, lexical form, datatype): see found_ill_typed
+
+    @classmethod
+    def described(cls, path: Path, subjects: dict[str, int], triples: int) -> ParsedText:
+        """A file the engine did not read as text here (turbo_ranges): its subjects with the line
+        each first appears on, which is also the report's line index."""
+        from concurrent.futures import Future
+
+        parsed = cls.__new__(cls)
+        parsed.path, parsed.text, parsed.prefixes = path, None, {}
+        parsed.subjects, parsed.triples, parsed.ill_typed_triples = subjects, triples, []
+        parsed.line_index = Future()
+        parsed.line_index.set_result(subjects)
+        return parsed
 
     def owns(self, term) -> bool:
         return term_key(term) in self.subjects
@@ -225,6 +238,14 @@ def run(paths: list[Path], fmt: str | None, own: bool) -> EngineRun:
     own data, which is the reference data)."""
     turbo_native.check_version()
     reference_text = reference_nquads(with_data=not own)
+    if len(paths) == 1 and in_ranges(Path(paths[0]), fmt):
+        shapes = project_shapes()
+        fast = turbo_ranges.validate_file(Path(paths[0]), reference_text, shapes, _store().limit("triples"))
+        if fast is not None:
+            parsed = ParsedText.described(Path(paths[0]), fast.subjects, fast.triples)
+            parsed.found_ill_typed(fast.ill_typed)
+            return EngineRun(inputs=[parsed], results=fast.results, report_factory=fast.report_factory,
+                             component_prefixes={ns: prefix for prefix, ns in shapes.namespaces})
     taken = blank_labels(reference_text)
     parsed = [read(p, fmt, taken) for p in paths]
     texts = [item.text for item in parsed]
@@ -253,6 +274,19 @@ def run(paths: list[Path], fmt: str | None, own: bool) -> EngineRun:
             parsed[0].found_ill_typed(found)
     return EngineRun(inputs=parsed, results=results, report_factory=report_factory,
                      component_prefixes={ns: prefix for prefix, ns in shapes.namespaces})
+
+
+def in_ranges(path: Path, fmt: str | None) -> bool:
+    """Whether a file may take turbo_ranges' fast path: a large N-Triples file within the size
+    limit, no base IRI configured. (Anything else about it is checked there; whatever the fast path
+    cannot take is read the ordinary way, which reports errors.)"""
+    st = _store()
+    try:
+        if not path.is_file() or st.guess_format(path, fmt) not in ("nt", "ntriples") or st.configured_base():
+            return False
+        return turbo_ranges.SAMPLE_BYTES < path.stat().st_size <= st.limit("file_bytes")
+    except (InputError, OSError):
+        return False
 
 
 def validate_data(data: str, data_format: str, shapes_graph, base: str | None = None,

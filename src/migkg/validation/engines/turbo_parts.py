@@ -188,7 +188,7 @@ def chunks(texts: list[str], subjects: dict[str, None] | set[str], reference: st
     joined = {predicate for join in joins for predicate in join}
     by_join: dict[str, list[tuple[str, str]]] = {predicate: [] for predicate in joined}
     for text in texts:
-        for s, predicate, o in _LINK.findall("\n" + text):
+        for s, predicate, o in links(text):
             if o != s and o in subjects:
                 a, b = find(s), find(o)
                 if a != b:
@@ -254,11 +254,23 @@ def validate_parts(parts: list[str], reference: str, shapes: Shapes, new, scan: 
     parts.clear()
     with ThreadPoolExecutor(workers) as pool:
         done = list(pool.map(lambda batch: in_worker(batch, reference, shapes, scan), batches))
-    outs = [done[k % workers][k // workers] for k in range(sum(len(batch) for batch in batches))]
+    return gather([done[k % workers][k // workers] for k in range(sum(len(batch) for batch in batches))], new)
+
+
+def gather(outs: list, new):
+    """(results, a function that builds the merged report graph, ill-typed literals) from what
+    `run_part` gave for each part, in the parts' order: a result about a reference resource is the
+    same in every part, so it is kept from the first part only."""
     found = [literal for _, _, part_found in outs for literal in part_found]
     results = [r for i, (chunk_results, _, _) in enumerate(outs) for r in chunk_results if i == 0 or new(r["focus"])]
     raws = [raw for _, raw, _ in outs]
     return results, lambda: merge_reports([turbo_native.decode_report(raw) for raw in raws], new), found
+
+
+def links(text: str) -> list[tuple[str, str, str]]:
+    """(subject, predicate IRI, object) of each statement of canonical N-Quads text whose object is
+    an IRI or blank node (keys as N-Triples writes them, but the predicate's bare IRI)."""
+    return _LINK.findall("\n" + text)
 
 
 def run_part(text: str, reference: str, shapes: Shapes, scan: bool) -> tuple[list[dict], str, list]:
