@@ -218,3 +218,13 @@ def test_a_cut_falls_between_records(tmp_path):
             cut = turbo_ranges.clean_cut(file, near, {HOLDER.encode()}, set())
             line = data[cut:data.index(b"\n", cut)]
             assert data[cut - 1:cut] == b"\n" and b"PersonRecord" in line, line  # a record starts there
+
+
+@pytest.mark.slow  # the pySHACL engine on a register of 300 cases
+def test_ranges_give_what_the_pyshacl_engine_gives(tmp_path, small_parts, taken):
+    path = tmp_path / "cases.nt"
+    generate_cases.write(300, path, invalid_share=0.2)
+    fast = v.validate([path], engine="turbo")
+    assert taken and taken[0] is not None
+    reference = v.validate([path], engine="pyshacl")
+    assert [p.as_dict() for p in fast.problems] == [p.as_dict() for p in reference.problems]

@@ -9,8 +9,11 @@ prefixes) is read from that text with regular expressions:
 The reference data (ontology scaffold + project data, as N-Triples) and the shapes (in the native
 compiler's form) come from migkg's on-disk cache while the knowledge files are unchanged, so a run
 on a small file parses nothing but that file and imports no rdflib. A large input is validated in
-parts side by side (turbo_parts). tests/test_validation_engines.py checks this engine gives the
-same results as the pySHACL engine, on fixtures, a register and the project's own graph."""
+parts side by side (turbo_parts); a large N-Triples file written record after record, in byte
+ranges that the worker processes read and parse themselves (turbo_ranges).
+tests/test_validation_engines.py checks this engine gives the same results as the pySHACL engine,
+on fixtures, a register and the project's own graph; tests/test_validation_ranges.py, that the
+ranges give what the ordinary path gives."""
 
 from __future__ import annotations
 
