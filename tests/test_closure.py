@@ -66,6 +66,7 @@ def test_the_cache_is_not_needed(tmp_path, monkeypatch):
     assert summary.consistent and summary.inferred > 0
 
 
+@pytest.mark.slow  # computes the OWL RL closure (5 s) when the cache is cold, as in a fresh clone
 def test_query_inferred_runs_on_the_closure():
     """Regression: `migkg query NAME --inferred` failed on every query ('The subject of a
     triple must be an IRI or a blank node'): owlrl's generalised triples went into the store."""
