@@ -8,6 +8,7 @@ made small so that a register of a few hundred cases is cut."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 
 import pytest
@@ -17,7 +18,7 @@ from rdflib.namespace import SH
 import migkg.validation as v
 from migkg import store
 from migkg.errors import InputError
-from migkg.validation.engines import turbo_parts, turbo_ranges
+from migkg.validation.engines import turbo_engine, turbo_parts, turbo_ranges
 from migkg.validation.engines.turbo_ranges import Scanned
 
 from .conftest import ROOT
@@ -61,6 +62,11 @@ def ordinary(path, monkeypatch):
         return v.validate([path], engine="turbo")
 
 
+def reference_iris() -> set[bytes]:
+    """The <IRI>s of the reference data, as turbo_ranges.validate_file gives them to `plan`."""
+    return set(re.findall(rb"<[^>]*>", turbo_engine.reference_nquads(with_data=True).encode("utf-8")))
+
+
 def same(fast, whole) -> None:
     assert [p.as_dict() for p in fast.problems] == [p.as_dict() for p in whole.problems]
     assert v.result_tuples(fast.report) == v.result_tuples(whole.report)
@@ -73,7 +79,7 @@ def test_ranges_give_what_the_ordinary_path_gives(tmp_path, small_parts, taken, 
     generate_cases.write(300, path, invalid_share=0.2)  # every kind of defect, ill-typed dates too
     fast = v.validate([path], engine="turbo")
     assert taken and taken[0] is not None and len(turbo_ranges.plan(
-        path, lambda n: 12, {HOLDER.encode()}, set())) > 2  # it was cut, and the workers answered
+        path, lambda n: 12, {HOLDER.encode()}, reference_iris())) > 2  # it was cut, and the workers answered
     whole = ordinary(path, monkeypatch)
     same(fast, whole)
     assert any(p.line for p in fast.problems) and not fast.conforms
@@ -228,3 +234,39 @@ def test_ranges_give_what_the_pyshacl_engine_gives(tmp_path, small_parts, taken)
     assert taken and taken[0] is not None
     reference = v.validate([path], engine="pyshacl")
     assert [p.as_dict() for p in fast.problems] == [p.as_dict() for p in reference.problems]
+
+
+def test_a_file_not_written_record_after_record_starts_no_worker(tmp_path, small_parts, taken, monkeypatch):
+    # Each subject's lines together, but the subjects in random order (as a hash-ordered writer
+    # gives them): the links of the file's head point far away, so no range is even tried.
+    import random
+    from itertools import groupby
+
+    path = tmp_path / "cases.nt"
+    generate_cases.write(300, path, invalid_share=0.1)
+    groups = [list(g) for _, g in groupby(path.read_text(encoding="utf-8").splitlines(keepends=True),
+                                          key=lambda line: line.split(" ", 1)[0])]
+    random.Random(3).shuffle(groups)
+    path.write_text("".join(line for group in groups for line in group), encoding="utf-8")
+    monkeypatch.setattr(turbo_ranges, "SAMPLE_BYTES", 65536)
+
+    def no_worker():
+        raise AssertionError("a worker was started for a file not written record after record")
+
+    monkeypatch.setattr(turbo_ranges, "start_worker", no_worker)
+    outcome = v.validate([path], engine="turbo")
+    assert taken == [None]
+    same(outcome, ordinary(path, monkeypatch))
+
+
+def test_the_head_of_a_register_written_record_after_record_is_recognised(tmp_path):
+    path = tmp_path / "cases.nt"
+    generate_cases.write(300, path, invalid_share=0.0)
+    head = path.read_bytes()[:65536]
+    head = head[:head.rfind(b"\n") + 1]
+    assert turbo_ranges.record_after_record(head, reference_iris())
+    # The same lines without the persons' own (written elsewhere in the file): the holdings and
+    # cases point away from the head.
+    torn = [line for line in head.splitlines(keepends=True) if b"/assignment" in line.split(b" ")[0]
+            or b"/case" in line.split(b" ")[0]]
+    assert not turbo_ranges.record_after_record(b"".join(torn), reference_iris())
