@@ -174,13 +174,17 @@ def test_over_the_triple_limit_goes_the_ordinary_way(tmp_path, small_parts, take
 
 
 @pytest.mark.slow  # worker processes validate a register
-def test_a_failing_worker_hands_the_file_back(tmp_path, small_parts, taken, monkeypatch):
+@pytest.mark.parametrize("python", ["/nonexistent/python", "exits"])
+def test_a_failing_worker_hands_the_file_back(tmp_path, small_parts, taken, monkeypatch, python):
     path = tmp_path / "cases.nt"
     generate_cases.write(300, path, invalid_share=0.2)
     whole = ordinary(path, monkeypatch)
-    monkeypatch.setattr(turbo_ranges, "start_worker", lambda: turbo_ranges.subprocess.Popen(
-        [sys.executable, "-c", "import sys; sys.exit(3)"], stdin=turbo_ranges.subprocess.PIPE,
-        stdout=turbo_ranges.subprocess.PIPE, stderr=turbo_ranges.subprocess.DEVNULL))
+    if python == "exits":
+        monkeypatch.setattr(turbo_ranges, "start_worker", lambda: turbo_ranges.subprocess.Popen(
+            [sys.executable, "-c", "import sys; sys.exit(3)"], stdin=turbo_ranges.subprocess.PIPE,
+            stdout=turbo_ranges.subprocess.PIPE, stderr=turbo_ranges.subprocess.DEVNULL))
+    else:  # no Python to start (the ordinary path then validates its parts in this process)
+        monkeypatch.setattr(sys, "executable", python)
     same(v.validate([path], engine="turbo"), whole)
     assert taken == [None]
 

@@ -16,8 +16,9 @@ two rounds with each worker (range_worker):
     docstring explains): no subject in two ranges, no link from one range to a subject of
     another, no object of a join predicate in two ranges, no subject in the reference data, not
     over the triple limit. Then the workers validate their ranges.
-Syntax errors, text that is not canonical (tabs, comments, escapes in IRIs, CRLF), blank nodes, a
-record cut in two, an unreadable range or a failed worker all end it with None."""
+A head that is not canonical or not written record after record ends it before any worker starts;
+syntax errors, text that is not canonical (tabs, comments, escapes in IRIs, CRLF), blank nodes, a
+record cut in two, an unreadable range or a failed worker, after the first round."""
 
 from __future__ import annotations
 
@@ -197,8 +198,9 @@ def validate_file(path: Path, reference: str, shapes: Shapes, triple_limit: int)
         return None
     count = min(workers, len(ranges))
     batches = [ranges[i::count] for i in range(count)]
-    processes = [start_worker() for _ in batches]
+    processes: list[subprocess.Popen] = []
     try:
+        processes += [start_worker() for _ in batches]
         for process, batch in zip(processes, batches, strict=True):
             send(process, (str(path), batch, reference, shapes, joined))
         scanned = [receive(process) for process in processes]
@@ -211,8 +213,8 @@ def validate_file(path: Path, reference: str, shapes: Shapes, triple_limit: int)
         if subjects is None:
             return None
         done = [receive(process) for process in processes]
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
-        return None
+    except Exception:  # noqa: BLE001  (a worker that cannot start, died, or wrote something else: the
+        return None    # ordinary path reads the file, and reports any error in it as usual)
     finally:
         for process in processes:
             stop(process)
