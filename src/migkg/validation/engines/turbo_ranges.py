@@ -199,6 +199,7 @@ def validate_file(path: Path, reference: str, shapes: Shapes, triple_limit: int)
     count = min(workers, len(ranges))
     batches = [ranges[i::count] for i in range(count)]
     processes: list[subprocess.Popen] = []
+    answered = False  # the workers gave their answers and end by themselves
     try:
         processes += [start_worker() for _ in batches]
         for process, batch in zip(processes, batches, strict=True):
@@ -213,11 +214,12 @@ def validate_file(path: Path, reference: str, shapes: Shapes, triple_limit: int)
         if subjects is None:
             return None
         done = [receive(process) for process in processes]
+        answered = True
     except Exception:  # noqa: BLE001  (a worker that cannot start, died, or wrote something else: the
         return None    # ordinary path reads the file, and reports any error in it as usual)
     finally:
         for process in processes:
-            stop(process)
+            stop(process, patience=5 if answered else 0)  # else at work on a path given up, or interrupted
     outs = [done[k % count][k // count] for k in range(len(ranges))]
     results, report_factory, found = turbo_parts.gather(outs, lambda focus: focus_key(focus) in subjects)
     return Validated(subjects, sum(scan.lines for scan in scans), results, report_factory, found)
@@ -246,14 +248,15 @@ def receive(process: subprocess.Popen):
     return pickle.load(process.stdout)
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen, patience: float) -> None:
+    """Close the pipes, let the worker end within `patience` seconds, else end it."""
     for stream in (process.stdin, process.stdout):
         try:
             stream.close()
         except OSError:
             pass
     try:
-        process.wait(timeout=5)
+        process.wait(timeout=patience)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
