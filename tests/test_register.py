@@ -180,3 +180,14 @@ def test_a_register_over_the_triple_limit_is_one_line(tmp_path):
     result = run_cli("query", "case-overlap-counts", "--data", str(REGISTER), env={"MIGKG_MAX_TRIPLES": "10"})
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "over the limit of 10 triples" in result.stderr and "MIGKG_MAX_TRIPLES" in result.stderr
+
+
+@pytest.mark.parametrize("encoding, name", [("utf-32-be", "UTF-32"), ("utf-32-le", "UTF-32"), ("utf-16-be", "UTF-16")])
+def test_an_ntriples_register_with_another_byte_order_mark_is_refused_unvalidated_too(tmp_path, encoding, name):
+    # --no-validate loads N-Triples bytes straight into the store: the byte-order mark is checked
+    # there as every reader checks it (a UTF-32 big-endian one slipped through once).
+    register = tmp_path / "register.nt"
+    register.write_bytes("\ufeff<urn:a> <urn:b> <urn:c> .\n".encode(encoding))
+    result = run_cli("query", "case-overlap-counts", "--data", str(register), "--no-validate")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"starts with a {name} byte-order mark" in result.stderr and result.stdout == ""

@@ -169,8 +169,6 @@ def _bulk_load_strictly(store: ox.Store, path: Path) -> bool:
     ``data_ntriples`` reads. The triple limit is checked before loading: by counting lines for
     N-Triples (one triple per line at most), by a streaming count for Turtle. N-Triples bytes go
     to the parser undecoded; text that is not UTF-8 is then reported as ``store.decode`` does."""
-    import codecs
-
     from migkg import store as strict
 
     fmt, data = strict.read_bytes(path)
@@ -183,10 +181,7 @@ def _bulk_load_strictly(store: ox.Store, path: Path) -> bool:
         strict.check_depth(path, text)
         strict.strict_syntax_check(path, text, fmt, base)
     else:
-        if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
-        elif data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            strict.decode(path, data)  # refused, with the reason
+        data = strict.without_bom(path, data)
         if data.count(b"\n") + 1 > strict.limit("triples"):
             strict.strict_syntax_check(path, strict.decode(path, data), fmt, base)  # counts the triples
     try:

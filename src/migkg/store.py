@@ -152,16 +152,20 @@ _BOMS = [
 ]
 
 
+def without_bom(path: Path, data: bytes) -> bytes:
+    """The bytes of a file without a UTF-8 byte-order mark; a UTF-16 or UTF-32 one is refused."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):]
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            raise InputError(str(path), f"starts with a {name} byte-order mark (byte 0); save the file as UTF-8", 1, 1)
+    return data
+
+
 def decode(path: Path, data: bytes, xml_or_json: bool = False) -> str:
     """UTF-8 text of a file: a UTF-8 byte-order mark is dropped, anything else that is not
     UTF-8 is refused with the line, column and byte where decoding failed."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    else:
-        for bom, name in _BOMS:
-            if data.startswith(bom):
-                raise InputError(str(path), f"starts with a {name} byte-order mark (byte 0); save the file as UTF-8",
-                                 1, 1)
+    data = without_bom(path, data)
     nul = data.find(b"\0") if xml_or_json else -1
     if nul >= 0:  # never in XML or JSON text; UTF-16 without a byte-order mark is full of them
         line = data.count(b"\n", 0, nul) + 1
