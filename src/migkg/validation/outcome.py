@@ -291,10 +291,15 @@ def line_index(path: Path) -> dict[str, int]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
-    tokens = _LEADING_TOKEN.findall(text)
-    index = dict(zip(reversed(tokens), range(len(tokens), 0, -1), strict=True))
+    index = first_lines(_LEADING_TOKEN.findall(text))
     index.pop("", None)
     return index
+
+
+def first_lines(tokens: list[str]) -> dict[str, int]:
+    """The line (from 1) where each token first appears, given each line's token: a dict built
+    from the end, so that the first line wins, with no Python loop over the lines."""
+    return dict(zip(reversed(tokens), range(len(tokens), 0, -1), strict=True))
 
 
 def line_finder(path: Path, prefixes: dict[str, str], indexed=None):

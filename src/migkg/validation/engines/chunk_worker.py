@@ -7,14 +7,12 @@ part's ill-typed literals) pickled on standard output."""
 import pickle
 import sys
 
-from migkg.validation.engines.turbo_parts import run_part
+from migkg.validation.engines.turbo_parts import run_parts
 
 
 def main() -> None:
     texts, reference, shapes, scan = pickle.load(sys.stdin.buffer)
-    out = []
-    while texts:
-        out.append(run_part(texts.pop(0), reference, shapes, scan))  # each part's text let go once done
+    out = run_parts(texts, reference, shapes, scan)
     sys.stdout.buffer.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
 
 

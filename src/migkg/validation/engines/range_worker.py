@@ -7,19 +7,15 @@ output.
 Each range's text is read once and kept between the rounds."""
 
 import pickle
-import re
 import sys
 
-from migkg.validation.engines import turbo_ranges
-from migkg.validation.engines.turbo_parts import run_part
-
-_IRI = re.compile(r"<[^>]*>")
+from migkg.validation.engines import turbo_parts, turbo_ranges
 
 
 def main() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     path, ranges, reference, shapes, joined = pickle.load(stdin)
-    reference_iris = set(_IRI.findall(reference))
+    reference_iris = turbo_parts.reference_iris(reference)
     texts, scans = [], []
     for start, end in ranges:
         try:
@@ -34,9 +30,7 @@ def main() -> None:
     stdout.flush()
     if not pickle.load(stdin):
         return
-    out = []
-    while texts:
-        out.append(run_part(texts.pop(0), reference, shapes, True))  # each range's text let go once done
+    out = turbo_parts.run_parts(texts, reference, shapes, True)
     stdout.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
     stdout.flush()
 

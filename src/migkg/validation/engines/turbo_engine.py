@@ -22,11 +22,12 @@ import re
 from pathlib import Path
 
 from migkg import resources
-from migkg.core import cache, terms
+from migkg.core import cache
 from migkg.errors import InputError
 from migkg.validation import reference
 from migkg.validation.engines import literals, turbo_native, turbo_parts, turbo_ranges
 from migkg.validation.engines.turbo_native import Shapes
+from migkg.validation.engines.turbo_parts import term_key
 from migkg.validation.outcome import EngineRun
 
 # The subject a canonical N-Quads line starts with. (Anchored on "\n", with a "\n" put before the
@@ -39,19 +40,6 @@ _BLANK_LABEL = re.compile(r"(?:^|[\n ])_:(\S+)")
 # The terms of a canonical N-Quads line, literals and IRIs first so that a "_:" inside one is passed
 # over; group 1 is a blank node's label.
 _TERM = re.compile(r'"(?:[^"\\\n]|\\.)*"|<[^>]*>|_:(\S+)')
-
-
-def term_key(term) -> str | None:
-    """The N-Triples form of an IRI or blank node (rdflib's or pyoxigraph's), as canonical N-Quads
-    writes it; None for literals and None."""
-    if term is None:
-        return None
-    kind, text, _, _ = terms.parts(term)
-    if kind == "uri":
-        return f"<{text}>"
-    if kind == "bnode":
-        return f"_:{text}"
-    return None
 
 
 def _term(key: str):
@@ -81,17 +69,28 @@ def separate_blank_nodes(text: str, taken: set[str]) -> str:
 
 
 class ParsedText:
-    """One input file as canonical N-Quads text, with what the report needs from it."""
+    """One input file, with what the report needs from it: its subjects (N-Triples keys, in order
+    of first appearance), its statements, prefixes, ill-typed literals and, when known, its line
+    index. `text`, its canonical N-Quads, until the engine takes it."""
 
-    def __init__(self, path: Path, text: str, prefixes: dict[str, str], taken: set[str]):
+    def __init__(self, path: Path, subjects: dict, triples: int, prefixes: dict[str, str], text: str | None = None,
+                 line_index=None):
         self.path = path
-        self.text = text = separate_blank_nodes(text, taken)
+        self.text = text
         self.prefixes = prefixes  # namespace -> prefix
-        self.line_index = None  # a future of the file's line index, when started while parsing
-        lines = "\n" + text  # so that every line, the first too, starts after a "\n"
-        self.subjects = dict.fromkeys(_SUBJECT.findall(lines))  # N-Triples keys, in order of first appearance
-        self.triples = text.count("\n")  # one statement per line; newlines in literals are escaped
+        self.subjects = subjects
+        self.triples = triples
+        self.line_index = line_index  # a future of the file's line index, when known before the report
         self.ill_typed_triples: list = []  # (subject, predicate, lexical form, datatype): see found_ill_typed
+
+    @classmethod
+    def from_text(cls, path: Path, text: str, prefixes: dict[str, str], taken: set[str]) -> ParsedText:
+        """A file read into canonical N-Quads text (blank nodes given fresh labels if `taken` has
+        theirs: see separate_blank_nodes)."""
+        text = separate_blank_nodes(text, taken)
+        # Every line, the first too, starts after a "\n"; one statement per line (newlines in
+        # literals are escaped).
+        return cls(path, dict.fromkeys(_SUBJECT.findall("\n" + text)), text.count("\n"), prefixes, text)
 
     @classmethod
     def described(cls, path: Path, subjects: dict[str, int], triples: int) -> ParsedText:
@@ -99,12 +98,9 @@ class ParsedText:
         each first appears on, which is also the report's line index."""
         from concurrent.futures import Future
 
-        parsed = cls.__new__(cls)
-        parsed.path, parsed.text, parsed.prefixes = path, None, {}
-        parsed.subjects, parsed.triples, parsed.ill_typed_triples = subjects, triples, []
-        parsed.line_index = Future()
-        parsed.line_index.set_result(subjects)
-        return parsed
+        index: Future = Future()
+        index.set_result(subjects)
+        return cls(path, subjects, triples, {}, line_index=index)
 
     def owns(self, term) -> bool:
         return term_key(term) in self.subjects
@@ -153,7 +149,7 @@ def read(path: Path, fmt: str | None, taken: set[str]) -> ParsedText:
             or st.configured_base() is not None:
         graph = parse_as_written(path, fmt)
         text, _ = turbo_native.parse_rdf(graph.serialize(format="nt"), "nt")
-        return ParsedText(path, text, {str(ns): prefix for prefix, ns in graph.namespaces()}, taken)
+        return ParsedText.from_text(path, text, {str(ns): prefix for prefix, ns in graph.namespaces()}, taken)
     fmt, text = st.read_text(path, fmt)
     if fmt in ("turtle", "ttl", "trig"):
         st.check_depth(path, text)
@@ -161,13 +157,13 @@ def read(path: Path, fmt: str | None, taken: set[str]) -> ParsedText:
     # runs (it lets go of the GIL): a second in a thread instead of after the validation.
     indexed = _index_in_background(path) if len(text) > INDEX_IN_BACKGROUND_CHARS else None
     try:
-        nquads, prefixes = parse_text(text, fmt)
+        nquads, prefixes = turbo_native.parse_rdf(text, fmt)
     except ValueError as exc:
         # The reference reader gives the one-line file:line:column message.
         st.strict_syntax_check(path, text, fmt, None)
         raise InputError(str(path), f"cannot parse as {fmt}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
     del text
-    parsed = ParsedText(path, nquads, prefixes, taken)
+    parsed = ParsedText.from_text(path, nquads, prefixes, taken)
     parsed.line_index = indexed
     if parsed.triples > st.limit("triples"):  # the words of the reference reader (store's strict check)
         raise st.over_limit(path, "triples", f"more than {st.limit('triples')} triples")
@@ -175,22 +171,6 @@ def read(path: Path, fmt: str | None, taken: set[str]) -> ParsedText:
 
 
 INDEX_IN_BACKGROUND_CHARS = 10_000_000
-PARSE_IN_PARTS_CHARS = 10_000_000
-
-
-def parse_text(text: str, fmt: str) -> tuple[str, dict[str, str]]:
-    """turbo_native.parse_rdf, with large N-Triples without blank nodes parsed as two halves side by
-    side: each line is a statement and nothing carries over from one line to the next, so the two
-    canonical texts joined are the whole's, and the native parser lets go of the GIL (a register
-    of 56,000 cases: 1.2 s -> 0.6 s on 2 cores)."""
-    if fmt not in ("nt", "ntriples") or len(text) < PARSE_IN_PARTS_CHARS or "_:" in text:
-        return turbo_native.parse_rdf(text, fmt)
-    from concurrent.futures import ThreadPoolExecutor
-
-    cut = text.find("\n", len(text) // 2) + 1
-    with ThreadPoolExecutor(2) as pool:
-        halves = list(pool.map(lambda half: turbo_native.parse_rdf(half, fmt), (text[:cut], text[cut:])))
-    return halves[0][0] + halves[1][0], {**halves[0][1], **halves[1][1]}
 
 
 def _index_in_background(path: Path):
@@ -258,22 +238,21 @@ def run(paths: list[Path], fmt: str | None, own: bool) -> EngineRun:
     for item in parsed:
         subjects.update(item.subjects)
     shapes = project_shapes()
-    if len(texts) > 1:  # each file's ill-typed literals from its own text
+    parts = turbo_parts.chunks(texts, subjects, reference_text)
+    # One file cut into parts: each worker process finds its part's ill-typed literals; otherwise
+    # each file's are found here, in its own text.
+    scan_in_parts = len(parsed) == 1 and len(parts) > 1
+    if not scan_in_parts:
         for item, text in zip(parsed, texts, strict=True):
             item.found_ill_typed(literals.ill_typed(text))
-    parts = turbo_parts.chunks(texts, subjects, reference_text)
     texts.clear()
     if len(parts) == 1:
-        if len(parsed) == 1:
-            parsed[0].found_ill_typed(literals.ill_typed(parts[0]))
         results, raw = turbo_parts.run_text([parts.pop(), reference_text], shapes)
         report_factory = lambda: turbo_native.decode_report(raw)  # noqa: E731
     else:
-        # One file cut into parts: each worker process also finds its part's ill-typed literals.
-        scan = len(parsed) == 1
-        results, report_factory, found = turbo_parts.validate_parts(parts, reference_text, shapes,
-                                                                    lambda focus: term_key(focus) in subjects, scan)
-        if scan:
+        results, report_factory, found = turbo_parts.validate_parts(
+            parts, reference_text, shapes, lambda focus: term_key(focus) in subjects, scan_in_parts)
+        if scan_in_parts:
             parsed[0].found_ill_typed(found)
     return EngineRun(inputs=parsed, results=results, report_factory=report_factory,
                      component_prefixes={ns: prefix for prefix, ns in shapes.namespaces})

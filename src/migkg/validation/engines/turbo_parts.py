@@ -16,6 +16,7 @@ import functools
 import os
 import re
 
+from migkg.core import terms
 from migkg.core.namespaces import RDF, SH
 from migkg.validation.engines import turbo_native
 from migkg.validation.engines.turbo_native import Shapes
@@ -170,7 +171,7 @@ def chunks(texts: list[str], subjects: dict[str, None] | set[str], reference: st
     total = sum(text.count("\n") for text in texts)
     if total <= size or not shapes_look_forward_only():
         return ["".join(texts)]
-    in_reference = set(_IRI.findall(reference))
+    in_reference = reference_iris(reference)
     if not in_reference.isdisjoint(subjects):
         return ["".join(texts)]
     joins = project_locality()[1] if joins is None else joins
@@ -200,17 +201,15 @@ def chunks(texts: list[str], subjects: dict[str, None] | set[str], reference: st
     # reference data (a category) would tie them to every chunk: the next one is taken, and when
     # none will do, the data stays whole.
     for join in joins:
-        usable = [p for p in sorted(join) if not any(o in in_reference for _, o in by_join[p])]
-        if not usable:
+        usable = usable_join_predicate(join, lambda p: any(o in in_reference for _, o in by_join[p]))
+        if usable is None:
             return ["".join(texts)]
-        for s, o in by_join[usable[0]]:
+        for s, o in by_join[usable]:
             a, b = find(s), find(o)
             if a != b:
                 parent[b] = a
-    # Components in order of first appearance, cut into n contiguous ranges: a multiple of the
-    # worker processes, so that the last round of parts does not run on one core alone.
-    n = -(-total // size)
-    n = -(-n // worker_count()) * worker_count()
+    # Components in order of first appearance, cut into n contiguous ranges.
+    n = part_count(total, size)
     order: dict[str, int] = {}
     for s in subjects:
         order.setdefault(find(s), len(order))
@@ -235,6 +234,39 @@ def chunks(texts: list[str], subjects: dict[str, None] | set[str], reference: st
     return ["".join(bucket) for bucket in buckets if bucket]
 
 
+def reference_iris(reference: str) -> set[str]:
+    """The <IRI>s the reference text mentions (N-Triples keys)."""
+    return set(_IRI.findall(reference))
+
+
+def usable_join_predicate(join: frozenset[str], into_reference) -> str | None:
+    """The predicate of a join by which chunks keep nodes together: the first, in IRI order, whose
+    objects include nothing of the reference data (`into_reference(predicate)`; a category would
+    tie its holders to every chunk); None when none will do, and the data stays whole."""
+    return next((p for p in sorted(join) if not into_reference(p)), None)
+
+
+def part_count(statements: int, size: int | None = None) -> int:
+    """How many parts `statements` statements are cut into: 1 up to `size`, else a multiple of the
+    worker processes, so that the last round of parts does not run on one core alone."""
+    size = size or CHUNK_STATEMENTS
+    if statements <= size:
+        return 1
+    parts, workers = -(-statements // size), worker_count()  # ceiling divisions
+    return -(-parts // workers) * workers
+
+
+def share_out(items: list, workers: int) -> list[list]:
+    """The items dealt to `workers` workers in turn (each takes every workers-th item)."""
+    return [items[i::workers] for i in range(workers)]
+
+
+def in_order(dealt: list[list]) -> list:
+    """What `share_out` dealt (or one answer per item dealt), back in the items' order."""
+    workers = len(dealt)
+    return [dealt[k % workers][k // workers] for k in range(sum(map(len, dealt)))]
+
+
 def worker_count() -> int:
     """The worker processes that validate parts side by side: one per core this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -247,14 +279,13 @@ def validate_parts(parts: list[str], reference: str, shapes: Shapes, new, scan: 
     or it would not be cut): kept once; `new(focus)` says whether a focus node is new data."""
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = min(len(parts), worker_count())
     # One process per core, each taking every workers-th part in turn: it starts once, compiles
     # the shapes once, and the parts are shared out evenly (12 process starts were 2 s of CPU).
-    batches = [parts[i::workers] for i in range(workers)]
+    batches = share_out(parts, min(len(parts), worker_count()))
     parts.clear()
-    with ThreadPoolExecutor(workers) as pool:
+    with ThreadPoolExecutor(len(batches)) as pool:
         done = list(pool.map(lambda batch: in_worker(batch, reference, shapes, scan), batches))
-    return gather([done[k % workers][k // workers] for k in range(sum(len(batch) for batch in batches))], new)
+    return gather(in_order(done), new)
 
 
 def gather(outs: list, new):
@@ -265,6 +296,19 @@ def gather(outs: list, new):
     results = [r for i, (chunk_results, _, _) in enumerate(outs) for r in chunk_results if i == 0 or new(r["focus"])]
     raws = [raw for _, raw, _ in outs]
     return results, lambda: merge_reports([turbo_native.decode_report(raw) for raw in raws], new), found
+
+
+def term_key(term) -> str | None:
+    """The N-Triples form of an IRI or blank node (rdflib's or pyoxigraph's), as canonical N-Quads
+    writes it; None for literals and None."""
+    if term is None:
+        return None
+    kind, text, _, _ = terms.parts(term)
+    if kind == "uri":
+        return f"<{text}>"
+    if kind == "bnode":
+        return f"_:{text}"
+    return None
 
 
 def links(text: str) -> list[tuple[str, str, str]]:
@@ -280,6 +324,14 @@ def run_part(text: str, reference: str, shapes: Shapes, scan: bool) -> tuple[lis
 
     results, raw = run_text([text, reference], shapes)
     return results, raw, literals.ill_typed(text) if scan else []
+
+
+def run_parts(texts: list[str], reference: str, shapes: Shapes, scan: bool) -> list:
+    """`run_part` on each text in turn, each text let go once done (the list is emptied)."""
+    out = []
+    while texts:
+        out.append(run_part(texts.pop(0), reference, shapes, scan))
+    return out
 
 
 def in_worker(texts: list[str], reference: str, shapes: Shapes, scan: bool = False) -> list:
@@ -300,7 +352,7 @@ def in_worker(texts: list[str], reference: str, shapes: Shapes, scan: bool = Fal
             return pickle.loads(done.stdout)
     except (OSError, pickle.UnpicklingError, EOFError):
         pass
-    return [run_part(text, reference, shapes, scan) for text in texts]
+    return run_parts(texts, reference, shapes, scan)
 
 
 def merge_reports(reports: list, keep):

@@ -29,14 +29,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migkg.core import terms
+from migkg.validation import outcome
 from migkg.validation.engines import turbo_native, turbo_parts
 from migkg.validation.engines.turbo_native import Shapes
 
 SAMPLE_BYTES = 1 << 20  # the head of the file read here: is it canonical, how long are its lines
 WINDOW_BYTES = 1 << 16  # read around each cut, to find a place no record crosses
 _SUBJECT = re.compile(r"\n(<[^>]*>) ")
-_IRI = re.compile(rb"<[^>]*>")
 _LINE = re.compile(rb"(<[^>]*>|_:\S+) <([^>]*)> (?:(<[^>]*>|_:\S+) )?")
 
 
@@ -166,10 +165,10 @@ def accept(scans: list[Scanned], joins: frozenset[frozenset[str]], triple_limit:
     if not all(scan.outward.isdisjoint(subjects) for scan in scans):
         return None
     for join in joins:
-        usable = [p for p in sorted(join) if not any(scan.join_reference.get(p) for scan in scans)]
-        if not usable:
+        usable = turbo_parts.usable_join_predicate(join, lambda p: any(scan.join_reference.get(p) for scan in scans))
+        if usable is None:
             return None
-        objects = [scan.join_objects.get(usable[0], set()) for scan in scans]
+        objects = [scan.join_objects.get(usable, set()) for scan in scans]
         if sum(map(len, objects)) != len(set().union(*objects)):  # records sharing a node, cut apart
             return None
     return subjects
@@ -179,33 +178,23 @@ def validate_file(path: Path, reference: str, shapes: Shapes, triple_limit: int)
     """Validate one large canonical N-Triples file in ranges, or None (see the module's docstring)."""
     if not turbo_parts.shapes_look_forward_only():
         return None
-    workers = turbo_parts.worker_count()
-
-    def parts_for(statements: int) -> int:
-        if statements <= turbo_parts.CHUNK_STATEMENTS:
-            return 1
-        n = -(-statements // turbo_parts.CHUNK_STATEMENTS)
-        return -(-n // workers) * workers
-
     joins = turbo_parts.project_locality()[1]
     joined = sorted({p for join in joins for p in join})
     try:
-        ranges = plan(path, parts_for, {p.encode("utf-8") for p in joined},
-                      set(_IRI.findall(reference.encode("utf-8"))))
+        ranges = plan(path, turbo_parts.part_count, {p.encode("utf-8") for p in joined},
+                      {iri.encode("utf-8") for iri in turbo_parts.reference_iris(reference)})
     except OSError:
         return None
     if ranges is None:
         return None
-    count = min(workers, len(ranges))
-    batches = [ranges[i::count] for i in range(count)]
+    batches = turbo_parts.share_out(ranges, min(turbo_parts.worker_count(), len(ranges)))
     processes: list[subprocess.Popen] = []
     answered = False  # the workers gave their answers and end by themselves
     try:
         processes += [start_worker() for _ in batches]
         for process, batch in zip(processes, batches, strict=True):
             send(process, (str(path), batch, reference, shapes, joined))
-        scanned = [receive(process) for process in processes]
-        scans = [scanned[k % count][k // count] for k in range(len(ranges))]
+        scans = turbo_parts.in_order([receive(process) for process in processes])
         if any(not isinstance(scan, Scanned) for scan in scans):
             return None
         subjects = accept(scans, joins, triple_limit)
@@ -220,18 +209,9 @@ def validate_file(path: Path, reference: str, shapes: Shapes, triple_limit: int)
     finally:
         for process in processes:
             stop(process, patience=5 if answered else 0)  # else at work on a path given up, or interrupted
-    outs = [done[k % count][k // count] for k in range(len(ranges))]
-    results, report_factory, found = turbo_parts.gather(outs, lambda focus: focus_key(focus) in subjects)
+    results, report_factory, found = turbo_parts.gather(turbo_parts.in_order(done),
+                                                        lambda focus: turbo_parts.term_key(focus) in subjects)
     return Validated(subjects, sum(scan.lines for scan in scans), results, report_factory, found)
-
-
-def focus_key(term) -> str | None:
-    """The N-Triples key of a focus node that is an IRI (rdflib's or pyoxigraph's), else None: the
-    file has no blank nodes."""
-    if term is None:
-        return None
-    kind, text, _, _ = terms.parts(term)
-    return f"<{text}>" if kind == "uri" else None
 
 
 def start_worker() -> subprocess.Popen:
@@ -282,7 +262,7 @@ def scan(text: str, reference_iris: set[str], joined: list[str]) -> Scanned | st
     tokens = _SUBJECT.findall("\n" + text)
     if len(tokens) != text.count("\n"):
         return "not canonical N-Triples"
-    first_lines = dict(zip(reversed(tokens), range(len(tokens), 0, -1), strict=True))
+    first_lines = outcome.first_lines(tokens)
     if not reference_iris.isdisjoint(first_lines):
         return "describes a resource of the reference data"
     outward: set[str] = set()
